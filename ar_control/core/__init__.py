@@ -1,0 +1,15 @@
+"""Framework-free receivables rules for ar_control.
+
+Everything in this package is plain Python on ``decimal.Decimal`` and ``datetime.date`` with
+immutable records. It never imports frappe or erpnext: the Frappe layer loads plain records,
+calls these functions and applies their answer. That keeps every rule a user can argue about
+testable with plain ``pytest`` on any machine.
+
+Modules:
+	money       Decimal conversion, rounding and exact allocation to the cent
+	problems    "errors as data": validation problems and the exception that carries them
+	credit      factor scoring, grades, recommended limits, the credit decision
+	aging       aging buckets, the three collection stages, totals per group
+	escalation  the collection ladder and the daily step planner
+	kpi         DSO, Best Possible DSO, ADD, CEI, overdue ratio, collection rate, bad-debt ratio
+"""

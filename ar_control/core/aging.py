@@ -1,0 +1,246 @@
+"""Aging of open receivables.
+
+An open item is what the receivables ledger (ERPNext's Payment Ledger Entry) still shows as
+outstanding against one voucher for one party: an invoice not fully paid, a credit note or an
+advance not yet allocated (negative).
+
+Age, as ERPNext's Accounts Receivable report computes it: ``age = as_of - basis date`` in days,
+where the basis is the due date or the posting date (advances and payments, which have no due
+date, use their posting date). An item whose basis date is still ahead (age < 0) is "not due"
+and in no bucket; any other item falls in the first bucket whose upper boundary it does not
+exceed: with boundaries (30, 60, 90, 120) the buckets are 0-30, 31-60, 61-90, 91-120 and
+121-Above. These are ERPNext's rules, so the bucket totals can be compared with its report.
+
+The seed documents split collection into three stages by days past the due date:
+	credit period        not yet due (days overdue ≤ 0)
+	coordination period  1 … coordination_days overdue: sales and finance chase the customer
+	clearing period      more than coordination_days overdue: credit staff, legal, write-off
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from ar_control.core.money import CENT, ZERO, allocate
+from ar_control.core.problems import Problem, _, raise_if
+
+
+class Basis(enum.Enum):
+	DUE_DATE = "Due Date"
+	POSTING_DATE = "Posting Date"
+
+
+class OpenItem(NamedTuple):
+	"""What is still open against one voucher for one customer, in company currency."""
+
+	voucher_type: str
+	voucher_no: str
+	party: str
+	posting_date: date
+	due_date: date | None
+	outstanding: Decimal
+	invoiced: Decimal = ZERO
+	currency: str = ""
+
+	@property
+	def effective_due_date(self) -> date:
+		"""Advances and payments have no due date; ERPNext ages them from their posting date."""
+		return self.due_date or self.posting_date
+
+
+class Buckets(NamedTuple):
+	"""Upper boundaries, in days, of every bucket but the last (which is open-ended)."""
+
+	boundaries: tuple[int, ...]
+
+	@property
+	def labels(self) -> tuple[str, ...]:
+		labels, lower = [], 0
+		for upper in self.boundaries:
+			labels.append(f"{lower}-{upper}")
+			lower = upper + 1
+		labels.append(f"{lower}-Above")
+		return tuple(labels)
+
+	def index(self, age: int) -> int | None:
+		"""The bucket of an item of this age; ``None`` when it is not yet due (age < 0)."""
+		if age < 0:
+			return None
+		for i, upper in enumerate(self.boundaries):
+			if age <= upper:
+				return i
+		return len(self.boundaries)
+
+
+DEFAULT_BUCKETS = Buckets((30, 60, 90, 120))
+
+
+def check_boundaries(boundaries: Sequence[int]) -> list[Problem]:
+	problems: list[Problem] = []
+	if not boundaries:
+		problems.append(Problem("no_buckets", _("At least one aging bucket boundary is required.")))
+	if any(b <= 0 for b in boundaries):
+		problems.append(Problem("bucket_not_positive", _("Aging bucket boundaries must be positive days.")))
+	if any(b >= c for b, c in itertools.pairwise(boundaries)):
+		problems.append(
+			Problem(
+				"buckets_not_increasing",
+				_("Aging bucket boundaries must increase strictly: {0}."),
+				(", ".join(str(b) for b in boundaries),),
+			)
+		)
+	return problems
+
+
+def make_buckets(boundaries: Sequence[int]) -> Buckets:
+	raise_if(check_boundaries(boundaries))
+	return Buckets(tuple(boundaries))
+
+
+def parse_buckets(text: str) -> Buckets:
+	"""Buckets from text such as ``"30, 60, 90, 120"`` (the form ERPNext's report filter uses)."""
+	parts = [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]
+	bad = [p for p in parts if not p.isdigit()]
+	if bad:
+		raise_if(
+			[
+				Problem(
+					"bucket_not_number",
+					_("Aging bucket boundaries must be whole numbers of days, not {0}."),
+					(", ".join(bad),),
+				)
+			]
+		)
+	return make_buckets([int(p) for p in parts])
+
+
+class Stages(NamedTuple):
+	"""Where the coordination period ends, in days past due; after it the clearing period starts."""
+
+	coordination_days: int = 60
+
+	LABELS = ("Credit Period", "Coordination Period", "Clearing Period")
+
+	def index(self, days_overdue: int) -> int:
+		if days_overdue <= 0:
+			return 0
+		if days_overdue <= self.coordination_days:
+			return 1
+		return 2
+
+
+DEFAULT_STAGES = Stages()
+
+
+def check_stages(stages: Stages) -> list[Problem]:
+	if stages.coordination_days < 1:
+		return [
+			Problem("coordination_days_invalid", _("The coordination period must last at least one day."))
+		]
+	return []
+
+
+def age(item: OpenItem, as_of: date, basis: Basis) -> int:
+	"""Days from the basis date to ``as_of`` (negative when the basis date is later)."""
+	basis_date = item.effective_due_date if basis is Basis.DUE_DATE else item.posting_date
+	return (as_of - basis_date).days
+
+
+def days_overdue(item: OpenItem, as_of: date) -> int:
+	return (as_of - item.effective_due_date).days
+
+
+class AgingRow(NamedTuple):
+	"""Totals of one group: outstanding, not yet due, per bucket, per stage, how many items.
+
+	``not_due`` + Σ ``buckets`` = ``outstanding`` = Σ ``stages``.
+	"""
+
+	key: Hashable
+	outstanding: Decimal
+	not_due: Decimal
+	buckets: tuple[Decimal, ...]
+	stages: tuple[Decimal, ...]
+	count: int
+
+
+class _Accumulator:
+	__slots__ = ("buckets", "count", "not_due", "outstanding", "stages")
+
+	def __init__(self, bucket_count: int):
+		self.outstanding = ZERO
+		self.not_due = ZERO
+		self.buckets = [ZERO] * bucket_count
+		self.stages = [ZERO] * 3
+		self.count = 0
+
+
+def age_items(
+	items: Iterable[OpenItem],
+	as_of: date,
+	buckets: Buckets = DEFAULT_BUCKETS,
+	basis: Basis = Basis.DUE_DATE,
+	stages: Stages = DEFAULT_STAGES,
+	key: Callable[[OpenItem], Hashable] = lambda item: item.party,
+) -> dict[Hashable, AgingRow]:
+	"""Aging totals per group (``key``), in the order groups first appear.
+
+	Every item's outstanding lands in exactly one of "not due" and the buckets, and in exactly
+	one stage, so for every group both partitions sum to its outstanding exactly.
+	"""
+	raise_if(check_boundaries(buckets.boundaries) + check_stages(stages))
+	groups: dict[Hashable, _Accumulator] = {}
+	bucket_count = len(buckets.boundaries) + 1
+	for item in items:
+		acc = groups.get(key(item))
+		if acc is None:
+			acc = groups[key(item)] = _Accumulator(bucket_count)
+		acc.outstanding += item.outstanding
+		index = buckets.index(age(item, as_of, basis))
+		if index is None:
+			acc.not_due += item.outstanding
+		else:
+			acc.buckets[index] += item.outstanding
+		acc.stages[stages.index(days_overdue(item, as_of))] += item.outstanding
+		acc.count += 1
+	return {
+		k: AgingRow(k, acc.outstanding, acc.not_due, tuple(acc.buckets), tuple(acc.stages), acc.count)
+		for k, acc in groups.items()
+	}
+
+
+def grand_total(rows: Iterable[AgingRow], bucket_count: int) -> AgingRow:
+	"""The sum of several group rows."""
+	outstanding, not_due, count = ZERO, ZERO, 0
+	bucket_sums, stage_sums = [ZERO] * bucket_count, [ZERO] * 3
+	for row in rows:
+		outstanding += row.outstanding
+		not_due += row.not_due
+		count += row.count
+		bucket_sums = [a + b for a, b in zip(bucket_sums, row.buckets, strict=True)]
+		stage_sums = [a + b for a, b in zip(stage_sums, row.stages, strict=True)]
+	return AgingRow("Total", outstanding, not_due, tuple(bucket_sums), tuple(stage_sums), count)
+
+
+def split_item(
+	item: OpenItem, shares: Sequence[tuple[str, Decimal]], quantum: Decimal = CENT
+) -> list[tuple[str, OpenItem]]:
+	"""Split an item between owners (e.g. the sales persons of its Sales Team) by percentage.
+
+	The parts sum to the item's outstanding and invoiced amounts exactly (to ``quantum``, the
+	currency's smallest unit). An item with no shares is returned whole under the empty owner.
+	"""
+	if not shares:
+		return [("", item)]
+	weights = [share for _owner, share in shares]
+	outstanding = allocate(item.outstanding, weights, quantum)
+	invoiced = allocate(item.invoiced, weights, quantum)
+	return [
+		(owner, item._replace(outstanding=o, invoiced=i))
+		for (owner, _share), o, i in zip(shares, outstanding, invoiced, strict=True)
+	]

@@ -1,0 +1,87 @@
+"""Open receivables from ERPNext's Payment Ledger Entry.
+
+One aggregate query, grouped by the voucher each ledger row is against, gives what is still
+open per invoice, credit note, journal entry and unallocated payment, exactly as ERPNext's
+Accounts Receivable report derives it (same ledger, same filters: company, party type Customer,
+receivable accounts, not delinked, posted on or before the date). Amounts are in company
+currency. Rows that round to zero at the currency precision are dropped, as the report does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+import frappe
+from frappe.query_builder import Case, Criterion
+from frappe.query_builder.functions import Max, Round, Sum
+from frappe.utils import cint, getdate
+
+from ar_control.core.aging import OpenItem
+from ar_control.core.money import round_money, to_decimal
+
+
+def currency_precision() -> int:
+	"""The system's currency precision, as ERPNext's reports use it (2 when unset)."""
+	from erpnext.accounts.utils import get_currency_precision
+
+	return cint(get_currency_precision()) or 2
+
+
+def open_items_query(company: str, as_of: date, customers: Iterable[str] | None = None, precision: int = 2):
+	"""The ``frappe.qb`` query behind :func:`open_items`; callers may add conditions and joins."""
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	own_row = (ple.voucher_type == ple.against_voucher_type) & (ple.voucher_no == ple.against_voucher_no)
+	conditions = [
+		ple.company == company,
+		ple.party_type == "Customer",
+		ple.account_type == "Receivable",
+		ple.delinked == 0,
+		ple.posting_date <= as_of,
+	]
+	if customers is not None:
+		conditions.append(ple.party.isin(list(customers) or [""]))
+	outstanding = Sum(ple.amount)
+	return (
+		frappe.qb.from_(ple)
+		.select(
+			ple.against_voucher_type.as_("voucher_type"),
+			ple.against_voucher_no.as_("voucher_no"),
+			ple.party,
+			Max(Case().when(own_row, ple.posting_date)).as_("posting_date"),
+			Max(Case().when(own_row, ple.due_date)).as_("due_date"),
+			Sum(Case().when(own_row & (ple.amount > 0), ple.amount).else_(0)).as_("invoiced"),
+			outstanding.as_("outstanding"),
+		)
+		.where(Criterion.all(conditions))
+		.groupby(ple.against_voucher_type, ple.against_voucher_no, ple.party)
+		.having(
+			(Round(outstanding, precision) != 0)
+			& (Round(Sum(ple.amount_in_account_currency), precision) != 0)
+		)
+	)
+
+
+def open_items(
+	company: str, as_of: date | str | None = None, customers: Iterable[str] | None = None
+) -> list[OpenItem]:
+	"""Everything still open for the company's customers on ``as_of`` (today by default)."""
+	as_of = getdate(as_of or frappe.flags.current_date or None)
+	precision = currency_precision()
+	quantum = Decimal(1).scaleb(-precision)
+	currency = frappe.get_cached_value("Company", company, "default_currency")
+	rows = open_items_query(company, as_of, customers, precision).run(as_dict=True)
+	return [
+		OpenItem(
+			voucher_type=row.voucher_type,
+			voucher_no=row.voucher_no,
+			party=row.party,
+			posting_date=getdate(row.posting_date) if row.posting_date else as_of,
+			due_date=getdate(row.due_date) if row.due_date else None,
+			outstanding=round_money(to_decimal(row.outstanding), quantum),
+			invoiced=round_money(to_decimal(row.invoiced), quantum),
+			currency=currency,
+		)
+		for row in rows
+	]

@@ -1,0 +1,155 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ar_control.core.aging import (
+	Basis,
+	Buckets,
+	Stages,
+	age_items,
+	grand_total,
+	make_buckets,
+	parse_buckets,
+	split_item,
+)
+from ar_control.core.problems import RuleError
+from tests.factories import D, make_item
+
+AS_OF = date(2026, 6, 30)
+
+
+def worked_items():
+	return [
+		make_item("SINV-1", due=date(2026, 7, 10), outstanding=1000),  # age -10: not due
+		make_item("SINV-2", due=date(2026, 6, 30), outstanding=200),  # age 0: 0-30, due today
+		make_item("SINV-3", due=date(2026, 5, 31), outstanding=300),  # age 30: 0-30
+		make_item("SINV-4", due=date(2026, 5, 30), outstanding=400),  # age 31: 31-60
+		make_item("SINV-5", due=date(2026, 3, 1), outstanding=500),  # age 121: 121-Above
+		# an unallocated advance: no due date, aged from its posting date (age 15)
+		make_item("PE-1", due=None, posted=date(2026, 6, 15), outstanding=-250, voucher_type="Payment Entry"),
+	]
+
+
+def test_worked_example_by_due_date():
+	row = age_items(worked_items(), AS_OF)["CUST-1"]
+	assert row.outstanding == D(2150)
+	assert row.not_due == D(1000)
+	assert row.buckets == (D(250), D(400), D(0), D(0), D(500))
+	# credit period: not yet due or due today; coordination: 1-60 days late; clearing: later
+	assert row.stages == (D(1200), D(450), D(500))
+	assert row.count == 6
+
+
+def test_worked_example_by_posting_date_puts_nothing_in_not_due():
+	items = [make_item("SINV-1", due=date(2026, 7, 10), posted=date(2026, 6, 10), outstanding=1000)]
+	row = age_items(items, AS_OF, basis=Basis.POSTING_DATE)["CUST-1"]
+	assert row.not_due == 0
+	assert row.buckets[0] == D(1000)  # 20 days since posting
+	assert row.stages[0] == D(1000)  # stages always follow the due date
+
+
+def test_bucket_labels_follow_the_boundaries():
+	assert Buckets((30, 60, 90, 120)).labels == ("0-30", "31-60", "61-90", "91-120", "121-Above")
+	assert Buckets((15,)).labels == ("0-15", "16-Above")
+
+
+def test_groups_by_any_key():
+	items = [*worked_items(), make_item("SINV-9", party="CUST-2", due=date(2026, 6, 1), outstanding=70)]
+	rows = age_items(items, AS_OF)
+	assert list(rows) == ["CUST-1", "CUST-2"]
+	assert rows["CUST-2"].buckets[0] == D(70)
+	by_type = age_items(items, AS_OF, key=lambda item: item.voucher_type)
+	assert by_type["Payment Entry"].outstanding == D(-250)
+	total = grand_total(rows.values(), 5)
+	assert total.outstanding == D(2220)
+	assert total.count == 7
+
+
+@pytest.mark.parametrize(
+	("text", "code"),
+	[
+		("30, 60, 45", "buckets_not_increasing"),
+		("30, 30", "buckets_not_increasing"),
+		("0, 30", "bucket_not_positive"),
+		("30, sixty", "bucket_not_number"),
+		("", "no_buckets"),
+	],
+)
+def test_bad_bucket_boundaries_are_rule_errors(text, code):
+	with pytest.raises(RuleError) as caught:
+		parse_buckets(text)
+	assert code in caught.value.codes
+
+
+def test_parse_buckets_accepts_the_erpnext_filter_form():
+	assert parse_buckets("30, 60, 90, 120") == Buckets((30, 60, 90, 120))
+	assert parse_buckets("15;45") == Buckets((15, 45))
+
+
+def test_a_coordination_period_of_zero_days_is_rejected():
+	with pytest.raises(RuleError):
+		age_items(worked_items(), AS_OF, stages=Stages(0))
+
+
+def test_split_item_divides_an_invoice_between_sales_persons_to_the_cent():
+	item = make_item(outstanding="100.00")
+	parts = split_item(item, [("Alice", D(50)), ("Bob", D(25)), ("Carol", D(25))])
+	assert [(owner, part.outstanding) for owner, part in parts] == [
+		("Alice", D("50.00")),
+		("Bob", D("25.00")),
+		("Carol", D("25.00")),
+	]
+	uneven = split_item(make_item(outstanding="0.05"), [("Alice", D(1)), ("Bob", D(1))])
+	assert [part.outstanding for _owner, part in uneven] == [D("0.03"), D("0.02")]
+	assert split_item(item, []) == [("", item)]
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+item_strategy = st.builds(
+	lambda n, party, due_offset, posted_offset, cents: make_item(
+		f"SINV-{n}",
+		party=party,
+		due=AS_OF + timedelta(days=due_offset),
+		posted=AS_OF + timedelta(days=min(posted_offset, due_offset)),
+		outstanding=str(Decimal(cents) / 100),
+	),
+	st.integers(min_value=0, max_value=10**6),
+	st.sampled_from(["A", "B", "C"]),
+	st.integers(min_value=-120, max_value=900),
+	st.integers(min_value=-400, max_value=0),
+	st.integers(min_value=-(10**8), max_value=10**8),
+)
+boundaries = st.lists(st.integers(min_value=1, max_value=400), min_size=1, max_size=6, unique=True).map(
+	sorted
+)
+
+
+@given(
+	items=st.lists(item_strategy, max_size=40),
+	bounds=boundaries,
+	coordination=st.integers(min_value=1, max_value=365),
+	basis=st.sampled_from(list(Basis)),
+)
+def test_buckets_and_stages_each_partition_the_total_to_the_cent(items, bounds, coordination, basis):
+	rows = age_items(items, AS_OF, make_buckets(bounds), basis, Stages(coordination))
+	for row in rows.values():
+		assert row.not_due + sum(row.buckets) == row.outstanding
+		assert sum(row.stages) == row.outstanding
+	total = grand_total(rows.values(), len(bounds) + 1)
+	assert total.outstanding == sum((item.outstanding for item in items), Decimal(0))
+	assert total.count == len(items)
+
+
+@given(
+	cents=st.integers(min_value=-(10**9), max_value=10**9),
+	shares=st.lists(st.integers(min_value=1, max_value=100), min_size=1, max_size=5),
+)
+def test_split_parts_sum_to_the_item(cents, shares):
+	item = make_item(outstanding=str(Decimal(cents) / 100))
+	parts = split_item(item, [(f"SP{i}", Decimal(s)) for i, s in enumerate(shares)])
+	assert sum(part.outstanding for _owner, part in parts) == item.outstanding
+	assert sum(part.invoiced for _owner, part in parts) == item.invoiced

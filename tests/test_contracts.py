@@ -1,0 +1,182 @@
+"""Contract tests: the app's files are what Frappe expects, checked without Frappe."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from ar_control.roles import ROLES
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "ar_control"
+DATA = Path(__file__).resolve().parent / "data"
+
+FIELD_TYPES = {
+	"Autocomplete", "Attach", "Attach Image", "Barcode", "Button", "Check", "Code", "Color",
+	"Column Break", "Currency", "Data", "Date", "Datetime", "Duration", "Dynamic Link", "Float",
+	"Fold", "Geolocation", "Heading", "HTML", "HTML Editor", "Icon", "Image", "Int", "JSON", "Link",
+	"Long Text", "Markdown Editor", "Password", "Percent", "Phone", "Read Only", "Rating",
+	"Section Break", "Select", "Signature", "Small Text", "Tab Break", "Table", "Table MultiSelect",
+	"Text", "Text Editor", "Time",
+}  # fmt: skip
+NO_VALUE_TYPES = {"Section Break", "Column Break", "Tab Break", "HTML", "Button", "Image", "Fold", "Heading"}
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def read_names(filename: str) -> set[str]:
+	lines = (DATA / filename).read_text(encoding="utf-8").splitlines()
+	return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def scrub(name: str) -> str:
+	return name.replace(" ", "_").replace("-", "_").lower()
+
+
+def doctype_files() -> list[Path]:
+	return sorted(p for p in APP.glob("*/doctype/*/*.json") if p.stem == p.parent.name)
+
+
+def load(path: Path) -> dict:
+	return json.loads(path.read_text(encoding="utf-8"))
+
+
+APP_DOCTYPES = {load(p)["name"]: load(p) for p in doctype_files()}
+KNOWN_DOCTYPES = read_names("known_doctypes.txt") | set(APP_DOCTYPES)
+KNOWN_ROLES = read_names("known_roles.txt") | set(ROLES)
+
+
+def test_the_app_has_its_module_and_doctypes():
+	assert (APP / "modules.txt").read_text().split("\n")[0] == "AR Control"
+	assert (APP / "ar_control" / "__init__.py").exists(), "the module folder ar_control/ar_control is missing"
+	assert "AR Control Settings" in APP_DOCTYPES
+
+
+@pytest.mark.parametrize("path", doctype_files(), ids=lambda p: p.stem)
+def test_doctype_json_is_well_formed(path):
+	meta = load(path)
+	name = meta["name"]
+	assert meta["doctype"] == "DocType"
+	assert meta["module"] == "AR Control", f"{name}: module must be AR Control"
+	assert scrub(name) == path.stem, f"{name}: folder must be {scrub(name)}"
+	assert (path.parent / "__init__.py").exists()
+	controller = path.with_suffix(".py")
+	assert controller.exists(), f"{name}: controller {controller.name} is missing"
+	assert f"class {name.replace(' ', '').replace('-', '')}(" in controller.read_text(encoding="utf-8")
+
+	fields = meta.get("fields", [])
+	names = [f["fieldname"] for f in fields]
+	assert len(names) == len(set(names)), f"{name}: duplicate fieldnames"
+	assert meta.get("field_order", names) == names, f"{name}: field_order does not match fields"
+	for field in fields:
+		label = f"{name}.{field['fieldname']}"
+		assert SNAKE_CASE.match(field["fieldname"]), f"{label}: fieldname is not snake_case"
+		assert field["fieldtype"] in FIELD_TYPES, f"{label}: unknown fieldtype {field['fieldtype']}"
+		if field["fieldtype"] not in NO_VALUE_TYPES | {"Table", "Table MultiSelect"}:
+			assert field.get("label") or field["fieldtype"] == "Section Break", f"{label}: no label"
+		if field["fieldtype"] in ("Link", "Table", "Table MultiSelect"):
+			assert field.get("options") in KNOWN_DOCTYPES, f"{label}: links to unknown {field.get('options')}"
+		if field["fieldtype"] in ("Table", "Table MultiSelect") and field["options"] in APP_DOCTYPES:
+			assert APP_DOCTYPES[field["options"]].get("istable"), (
+				f"{label}: {field['options']} is not a child table"
+			)
+		if field["fieldtype"] == "Select":
+			assert (field.get("options") or "").strip(), f"{label}: Select without options"
+			if field.get("default"):
+				assert field["default"] in field["options"].split("\n"), f"{label}: default not an option"
+		if field["fieldtype"] == "Dynamic Link":
+			assert field.get("options") in names, f"{label}: Dynamic Link must name a field of {name}"
+
+	if meta.get("istable"):
+		assert not meta.get("permissions"), f"{name}: child tables carry no permissions"
+	else:
+		assert meta.get("permissions"), f"{name}: no permission rows"
+	for perm in meta.get("permissions", []):
+		assert perm["role"] in KNOWN_ROLES, f"{name}: permission for unknown role {perm['role']}"
+
+
+def test_every_json_file_of_the_app_parses():
+	for path in APP.rglob("*.json"):
+		load(path)
+
+
+# --- hooks --------------------------------------------------------------------------------------
+
+
+def hook_values() -> dict:
+	namespace: dict = {}
+	exec(compile((APP / "hooks.py").read_text(encoding="utf-8"), "hooks.py", "exec"), namespace)
+	return {k: v for k, v in namespace.items() if not k.startswith("__")}
+
+
+def dotted_paths(value) -> list[str]:
+	if isinstance(value, str):
+		return [value] if re.fullmatch(r"ar_control(\.\w+)+", value) else []
+	if isinstance(value, dict):
+		return [p for v in value.values() for p in dotted_paths(v)]
+	if isinstance(value, list | tuple):
+		return [p for v in value for p in dotted_paths(v)]
+	return []
+
+
+def resolve(dotted: str) -> bool:
+	"""True when ``dotted`` names a top-level function (or class) of a module of this repository."""
+	module, _, attr = dotted.rpartition(".")
+	base = ROOT.joinpath(*module.split("."))
+	source = base.with_suffix(".py") if base.with_suffix(".py").exists() else base / "__init__.py"
+	if not source.exists():
+		return False
+	tree = ast.parse(source.read_text(encoding="utf-8"))
+	return any(isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name == attr for node in tree.body)
+
+
+def test_hooks_name_the_app_and_require_erpnext():
+	hooks = hook_values()
+	assert hooks["app_name"] == "ar_control"
+	assert hooks["required_apps"] == ["erpnext"]
+
+
+def test_every_dotted_path_in_hooks_resolves_to_a_function_in_the_repository():
+	paths = dotted_paths(hook_values())
+	assert len(paths) >= 3, "hooks.py should at least name the install hooks"
+	unresolved = [p for p in paths if not resolve(p)]
+	assert not unresolved, f"hooks.py names functions that do not exist: {unresolved}"
+
+
+def test_the_resolver_itself_rejects_a_missing_function():
+	assert resolve("ar_control.install.after_install")
+	assert not resolve("ar_control.install.no_such_function")
+	assert not resolve("ar_control.no_such_module.after_install")
+
+
+# --- the core stays framework-free ---------------------------------------------------------------
+
+
+def imported_modules(path: Path) -> set[str]:
+	tree = ast.parse(path.read_text(encoding="utf-8"))
+	found = set()
+	for node in ast.walk(tree):
+		if isinstance(node, ast.Import):
+			found.update(alias.name for alias in node.names)
+		elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+			found.add(node.module)
+	return found
+
+
+@pytest.mark.parametrize("path", sorted((APP / "core").glob("*.py")), ids=lambda p: p.name)
+def test_core_imports_only_the_standard_library_and_itself(path):
+	for module in imported_modules(path):
+		top = module.split(".")[0]
+		allowed = top in sys.stdlib_module_names or module.startswith("ar_control.core")
+		assert allowed, f"{path.name} imports {module}: core must not depend on frappe, erpnext or other apps"
+
+
+def test_pyproject_bounds_frappe_and_erpnext():
+	text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+	section = text.split("[tool.bench.frappe-dependencies]", 1)[1].split("[", 1)[0]
+	assert 'frappe = ">=15.0.0,<16.0.0"' in section
+	assert 'erpnext = ">=15.0.0,<16.0.0"' in section
