@@ -8,7 +8,12 @@ app_description = (
 app_email = "ar-control@example.com"
 app_license = "mit"
 
-required_apps = ["erpnext"]
+# ERPNext is required. Written "org/repo" as hrms writes it: Frappe's installer resolves a bare
+# "erpnext" by asking GitHub which organisation owns it, which fails on an offline server.
+required_apps = ["frappe/erpnext"]
+
+# Developer mode writes type annotations into the DocType controllers
+export_python_type_annotations = True
 
 # Installation
 # ------------

@@ -1,0 +1,44 @@
+"""Print whatever of ar_control is still on a site after `uninstall-app`; exit 1 if anything.
+
+Run from the bench's sites folder with the bench's Python: ../env/bin/python leftovers.py SITE
+"""
+
+import json
+import sys
+from pathlib import Path
+
+import frappe
+
+from ar_control.install import CUSTOM_FIELDS
+from ar_control.roles import ROLES
+
+APP = Path(__file__).resolve().parent.parent / "ar_control"
+
+
+def main(site: str) -> int:
+	frappe.init(site=site, sites_path=".")
+	frappe.connect()
+	found = []
+	found += [
+		f"Module Def {n}" for n in frappe.get_all("Module Def", {"app_name": "ar_control"}, pluck="name")
+	]
+	found += [f"DocType {n}" for n in frappe.get_all("DocType", {"module": "AR Control"}, pluck="name")]
+	for doctype, fields in CUSTOM_FIELDS.items():
+		names = [f["fieldname"] for f in fields]
+		found += [
+			f"Custom Field {n}"
+			for n in frappe.get_all("Custom Field", {"dt": doctype, "fieldname": ("in", names)}, pluck="name")
+		]
+	found += [f"Role {n}" for n in frappe.get_all("Role", {"name": ("in", ROLES)}, pluck="name")]
+	for path in APP.glob("*/doctype/*/*.json"):
+		if path.stem == path.parent.name:
+			name = json.loads(path.read_text())["name"]
+			if frappe.db.table_exists(name):
+				found.append(f"table tab{name}")
+	frappe.destroy()
+	print("\n".join(found))
+	return 1 if found else 0
+
+
+if __name__ == "__main__":
+	sys.exit(main(sys.argv[1]))
