@@ -25,3 +25,36 @@ after_migrate = "ar_control.install.after_migrate"
 # ------------
 
 before_uninstall = "ar_control.install.before_uninstall"
+
+# Document events
+# ---------------
+
+_sales_document_events = {
+	"validate": "ar_control.overrides.sales_documents.validate",
+	"before_submit": "ar_control.overrides.sales_documents.before_submit",
+}
+
+doc_events = {
+	"Sales Order": {
+		**_sales_document_events,
+		"before_update_after_submit": "ar_control.overrides.sales_documents.before_update_after_submit",
+	},
+	"Delivery Note": _sales_document_events,
+	"Sales Invoice": _sales_document_events,
+}
+
+# The credit panel on the sales forms
+doctype_js = {
+	"Sales Order": "public/js/credit_panel.js",
+	"Delivery Note": "public/js/credit_panel.js",
+	"Sales Invoice": "public/js/credit_panel.js",
+}
+
+# Scheduled Tasks
+# ---------------
+
+scheduler_events = {
+	"daily_long": [
+		"ar_control.tasks.review_credit_assessments",
+	],
+}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from ar_control.roles import ROLES
+from ar_control.roles import CREDIT_MANAGER, ROLES
 
 CUSTOM_FIELDS = {
 	"Customer": [
@@ -39,9 +39,18 @@ CUSTOM_FIELDS = {
 			"no_copy": 1,
 		},
 		{
+			"fieldname": "ar_current_assessment",
+			"fieldtype": "Link",
+			"label": "Current Credit Assessment",
+			"options": "Credit Assessment",
+			"insert_after": "ar_next_review_date",
+			"read_only": 1,
+			"no_copy": 1,
+		},
+		{
 			"fieldname": "ar_credit_column",
 			"fieldtype": "Column Break",
-			"insert_after": "ar_next_review_date",
+			"insert_after": "ar_current_assessment",
 		},
 		{
 			"fieldname": "ar_credit_hold",
@@ -61,24 +70,74 @@ CUSTOM_FIELDS = {
 			"mandatory_depends_on": "ar_credit_hold",
 			"no_copy": 1,
 		},
+		{
+			"fieldname": "ar_credit_hold_source",
+			"fieldtype": "Data",
+			"label": "Credit Hold Set By",
+			"insert_after": "ar_credit_hold_reason",
+			"read_only": 1,
+			"no_copy": 1,
+			"depends_on": "ar_credit_hold",
+			"description": "What put the customer on hold: a Credit Assessment, the Collection Ladder, or empty when set by hand.",
+		},
 	],
+	**{
+		doctype: [
+			{
+				"fieldname": "ar_credit_override_reason",
+				"fieldtype": "Small Text",
+				"label": "Credit Override Reason",
+				"insert_after": "amended_from",
+				"no_copy": 1,
+				"print_hide": 1,
+				"depends_on": "eval:doc.ar_credit_override_reason || (doc.docstatus === 0 && frappe.user.has_role('Credit Manager'))",
+				"description": "A Credit Manager may submit a document the credit check blocks by giving the reason here; the override is recorded in the Credit Override Log.",
+			}
+		]
+		for doctype in ("Sales Order", "Delivery Note", "Sales Invoice")
+	},
 }
 
 
 def after_install() -> None:
 	make_roles()
 	make_custom_fields()
+	make_indexes()
 	set_default_settings()
+	make_credit_manager_erpnext_credit_controller()
 
 
 def after_migrate() -> None:
-	"""Keep custom fields in step with this file when the app is updated."""
+	"""Keep custom fields and indexes in step with this file when the app is updated."""
 	make_custom_fields()
+	make_indexes()
 
 
 def before_uninstall() -> None:
+	release_erpnext_credit_controller()
+	remove_indexes()
 	remove_custom_fields()
 	remove_roles()
+
+
+# The credit check reads a customer's submitted orders and deliveries with locking reads. Through
+# these indexes it locks only the submitted ones, never the draft another user is submitting
+# for the same customer at that moment (which would deadlock the two submissions).
+INDEXES = {
+	"Sales Order": ("ar_customer_docstatus", ["customer", "docstatus"]),
+	"Delivery Note": ("ar_customer_docstatus", ["customer", "docstatus"]),
+}
+
+
+def make_indexes() -> None:
+	for doctype, (name, columns) in INDEXES.items():
+		frappe.db.add_index(doctype, columns, index_name=name)
+
+
+def remove_indexes() -> None:
+	for doctype, (name, _columns) in INDEXES.items():
+		if frappe.db.has_index(f"tab{doctype}", name):
+			frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{name}`")
 
 
 def make_roles() -> None:
@@ -98,6 +157,23 @@ def set_default_settings() -> None:
 	settings = frappe.get_single("AR Control Settings")
 	settings.set_defaults_if_empty()
 	settings.save(ignore_permissions=True)
+
+
+def make_credit_manager_erpnext_credit_controller() -> None:
+	"""Let ERPNext's own credit check defer to ours for Credit Managers.
+
+	ERPNext refuses a document over the limit unless the user holds the role named in Accounts
+	Settings > Credit Controller. With Credit Manager there, a Credit Manager's override of our
+	check (which needs a recorded reason) is not refused again by ERPNext. An existing setting
+	is left alone.
+	"""
+	if not frappe.db.get_single_value("Accounts Settings", "credit_controller"):
+		frappe.db.set_single_value("Accounts Settings", "credit_controller", CREDIT_MANAGER)
+
+
+def release_erpnext_credit_controller() -> None:
+	if frappe.db.get_single_value("Accounts Settings", "credit_controller") == CREDIT_MANAGER:
+		frappe.db.set_single_value("Accounts Settings", "credit_controller", None)
 
 
 def remove_custom_fields() -> None:

@@ -15,6 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, fmt_money
 
+from ar_control.core.money import Amount
 from ar_control.core.problems import Problem, RuleError
 
 
@@ -23,9 +24,10 @@ class InvalidSettingsError(frappe.ValidationError):
 
 
 def format_arg(value: object, currency: str | None = None) -> str:
+	"""Money (:class:`Amount`) in the currency; other numbers plainly, without trailing zeros."""
+	if isinstance(value, Amount) and currency:
+		return fmt_money(value, currency=currency)
 	if isinstance(value, Decimal):
-		if currency:
-			return fmt_money(value, currency=currency)
 		return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
 	return str(value)
 

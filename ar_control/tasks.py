@@ -3,3 +3,11 @@
 Each job is thin: load rows with set-based queries, hand plain records to ``ar_control.core``,
 apply the answer. "Today" is ``frappe.flags.current_date or getdate()`` so tests can move time.
 """
+
+
+def review_credit_assessments() -> None:
+	"""Daily: expire approved assessments past their date, and give the credit manager a ToDo
+	for each one that falls due for review within the notice days."""
+	from ar_control.credit.review import run
+
+	run()

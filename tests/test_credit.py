@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -6,17 +6,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ar_control.core.credit import (
+	Basis,
 	CreditPolicy,
 	Exposure,
 	Factor,
+	HistoryInvoice,
 	Standing,
 	add_months,
 	assess,
+	behaviour_score,
 	check_bands,
 	check_factors,
 	decide,
 	grade_for,
 	overdue_cutoff,
+	payment_history,
 	recommended_limit,
 	total_score,
 )
@@ -194,7 +198,7 @@ def test_over_limit_exactly_when_exposure_exceeds_the_ceiling(parts, limit, tole
 	policy = CreditPolicy("EUR", limit, Decimal(tolerance))
 	decision = decide(Exposure("EUR", *parts), policy, Standing())
 	assert decision.exposure == sum(parts)
-	assert decision.allowed == (sum(parts) <= decision.ceiling)
+	assert decision.allowed == (sum(parts) <= decision.ceiling or parts[3] == 0)
 	assert decision.available == limit - sum(parts)
 
 
@@ -213,3 +217,133 @@ def test_a_higher_score_never_earns_a_lower_grade(a, b):
 	order = [band.grade for band in sorted(bands, key=lambda band: band.min_score)]
 	low, high = sorted((Decimal(a) / 100, Decimal(b) / 100))
 	assert order.index(grade_for(low, bands).grade) <= order.index(grade_for(high, bands).grade)
+
+
+# --- payment behaviour --------------------------------------------------------------------------
+
+
+HISTORY_AS_OF = date(2026, 6, 30)
+
+
+def worked_history():
+	return [
+		# paid on its due date: 30 days to pay, not late
+		HistoryInvoice(date(2026, 1, 1), date(2026, 1, 31), D(1000), D(0), date(2026, 1, 31)),
+		# paid 10 days late: 40 days to pay
+		HistoryInvoice(date(2026, 2, 1), date(2026, 3, 3), D(3000), D(0), date(2026, 3, 13)),
+		# still open, 60 days past due on the as-of date
+		HistoryInvoice(date(2026, 4, 1), date(2026, 5, 1), D(2000), D(2000), None),
+		# open and not yet due: too early to judge, but billed
+		HistoryInvoice(date(2026, 6, 15), date(2026, 7, 15), D(6000), D(6000), None),
+	]
+
+
+def test_payment_history_worked_example():
+	h = payment_history(worked_history(), HISTORY_AS_OF)
+	assert (h.invoices, h.judged, h.late) == (4, 3, 2)
+	assert h.billed == D(12000)
+	assert h.average_monthly == D(1000)
+	assert h.late_share == D(2) / D(3)
+	assert h.average_days_to_pay == D("37.50")  # (1000*30 + 3000*40) / 4000
+	assert h.average_days_late == D("25.00")  # (1000*0 + 3000*10 + 2000*60) / 6000
+	assert h.worst_days_late == 60
+
+
+def test_behaviour_scores_follow_their_formulas_and_explain_themselves():
+	h = payment_history(worked_history(), HISTORY_AS_OF)
+	on_time, evidence = behaviour_score(Basis.ON_TIME_SHARE, h, D(50))
+	assert on_time == D("33.33") and evidence.args == (2, 3)
+	assert behaviour_score(Basis.DAYS_LATE, h, D(50))[0] == D("50.00")  # 100 - 100 * 25 / 50
+	assert behaviour_score(Basis.WORST_LATENESS, h, D(50))[0] == D("66.67")  # 100 - 100 * 60 / 180
+
+
+def test_a_customer_without_history_gets_the_explained_default():
+	h = payment_history([], HISTORY_AS_OF)
+	assert h.judged == 0 and h.late_share is None and h.average_days_to_pay is None
+	score, evidence = behaviour_score(Basis.ON_TIME_SHARE, h, D(50))
+	assert score == D(50) and evidence.code == "no_history"
+	assert "default score 50" in evidence.english()
+
+
+def test_lateness_beyond_the_zero_point_scores_zero_not_negative():
+	very_late = [HistoryInvoice(date(2025, 7, 1), date(2025, 7, 31), D(10), D(10), None)]
+	h = payment_history(very_late, HISTORY_AS_OF)
+	assert h.worst_days_late == 334
+	assert behaviour_score(Basis.WORST_LATENESS, h, D(50))[0] == 0
+	assert behaviour_score(Basis.DAYS_LATE, h, D(50))[0] == 0
+
+
+def test_a_manual_factor_has_no_computed_score():
+	with pytest.raises(ValueError):
+		behaviour_score(Basis.MANUAL, payment_history([], HISTORY_AS_OF), D(50))
+
+
+def test_a_document_adding_no_exposure_is_not_blocked_for_the_limit_but_for_hold():
+	over = Exposure("EUR", D(200000))
+	assert decide(over, POLICY, Standing()).allowed
+	held = decide(over, POLICY, Standing(on_hold=True))
+	assert [r.code for r in held.reasons] == ["on_hold"]
+
+
+@given(
+	rows=st.lists(
+		st.tuples(
+			st.integers(min_value=0, max_value=360),
+			st.integers(min_value=0, max_value=90),
+			st.integers(min_value=1, max_value=10**6),
+			st.none() | st.integers(min_value=0, max_value=400),
+		),
+		max_size=20,
+	)
+)
+def test_history_figures_stay_in_their_ranges(rows):
+	start = date(2025, 7, 1)
+	invoices = []
+	for posted, term, cents, settled_after in rows:
+		posting = start + timedelta(days=posted)
+		settled = None if settled_after is None else posting + timedelta(days=settled_after)
+		if settled is not None and settled > HISTORY_AS_OF:
+			settled = None
+		amount = Decimal(cents) / 100
+		invoices.append(
+			HistoryInvoice(
+				posting, posting + timedelta(days=term), amount, D(0) if settled else amount, settled
+			)
+		)
+	h = payment_history(invoices, HISTORY_AS_OF)
+	assert 0 <= h.late <= h.judged <= h.invoices
+	if h.late_share is not None:
+		assert 0 <= h.late_share <= 1
+	for basis in (Basis.ON_TIME_SHARE, Basis.DAYS_LATE, Basis.WORST_LATENESS):
+		score, _evidence = behaviour_score(basis, h, D(50))
+		assert 0 <= score <= 100
+
+
+def test_the_default_factor_set_and_grades_are_valid_and_cover_every_basis():
+	from ar_control.core.credit import DEFAULT_BANDS, DEFAULT_FACTORS
+
+	assert check_factors([Factor(f.name, f.weight, D(50)) for f in DEFAULT_FACTORS]) == []
+	assert check_bands(DEFAULT_BANDS) == []
+	assert {f.basis for f in DEFAULT_FACTORS} == {b.value for b in Basis}
+	assert [grade_for(D(s), DEFAULT_BANDS).grade for s in (90, 75, 60, 45, 10)] == ["A", "B", "C", "D", "E"]
+	assert recommended_limit(grade_for(D(10), DEFAULT_BANDS), D(100000)) == 0  # E: no credit
+
+
+def test_an_amended_order_is_judged_on_its_increase():
+	grown = Exposure("EUR", D(60000), D(30000), D(10000), D(6000), increase=D(1000))
+	assert not decide(grown, POLICY, Standing()).allowed
+	shrunk = grown._replace(increase=D(-500))
+	assert decide(shrunk, POLICY, Standing()).allowed
+
+
+def test_document_exposure_counts_only_lines_no_earlier_document_counts():
+	from ar_control.core.credit import DocumentLine, document_exposure
+
+	lines = [DocumentLine(D(800)), DocumentLine(D(200), already_counted=True)]
+	# net 1000, grand 1180 (18 % tax): the new 800 carry their share of tax: 1180 * 800 / 1000
+	assert document_exposure(lines, D(1000), D(1180)) == D("944.00")
+	assert document_exposure([DocumentLine(D(1000))], D(1000), D(1180)) == D(1180)
+	assert document_exposure([DocumentLine(D(1000), True)], D(1000), D(1180)) == 0
+	# a POS invoice paid at once adds only what is left unpaid, never a negative amount
+	assert document_exposure([DocumentLine(D(1000))], D(1000), D(1180), paid=D(1000)) == D(180)
+	assert document_exposure([DocumentLine(D(1000))], D(1000), D(1180), paid=D(2000)) == 0

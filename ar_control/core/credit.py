@@ -21,13 +21,14 @@ Formulas
 from __future__ import annotations
 
 import calendar
+import enum
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from ar_control.core.money import HUNDRED, ZERO, round_money
-from ar_control.core.problems import Problem, RuleError, _, raise_if
+from ar_control.core.money import HUNDRED, ZERO, Amount, round_money
+from ar_control.core.problems import Message, Problem, RuleError, _, raise_if
 
 # ---------------------------------------------------------------------------------------------
 # Factor scoring
@@ -73,6 +74,28 @@ def check_weights(factors: Sequence[tuple[str, Decimal]]) -> list[Problem]:
 	return problems
 
 
+class FactorDefinition(NamedTuple):
+	"""A factor of the configured set: its name, weight in percent and where its score comes from."""
+
+	name: str
+	weight: Decimal
+	basis: str = "Manual"
+
+
+# The seed documents' factor set: solvency, profitability and operating capability from the
+# customer's accounts (scored by hand), payment behaviour and credit history from its own
+# ERPNext history (computed), and its position in its industry.
+DEFAULT_FACTORS = (
+	FactorDefinition("Solvency", Decimal(20), "Manual"),
+	FactorDefinition("Profitability", Decimal(15), "Manual"),
+	FactorDefinition("Operating Capability", Decimal(15), "Manual"),
+	FactorDefinition("Payment Behaviour: On Time", Decimal(20), "On-time Share"),
+	FactorDefinition("Payment Behaviour: Days Late", Decimal(10), "Days Late"),
+	FactorDefinition("Credit History: Worst Lateness", Decimal(10), "Worst Lateness"),
+	FactorDefinition("Industry Position", Decimal(10), "Manual"),
+)
+
+
 def check_factors(factors: Sequence[Factor]) -> list[Problem]:
 	"""Every problem with a filled-in factor table: names, weights and scores."""
 	problems = check_weights(factors)
@@ -116,6 +139,18 @@ class GradeBand(NamedTuple):
 	min_limit: Decimal
 	max_limit: Decimal | None
 	review_months: int
+
+
+# Five grades, A best. Limits are months of average monthly billing, so the defaults fit any
+# currency; E earns no credit. Reviews every 12 months for good grades, 6 or 3 for weaker ones
+# (the seeds: every 6-12 months).
+DEFAULT_BANDS = (
+	GradeBand("A", Decimal(85), 60, Decimal(3), ZERO, None, 12),
+	GradeBand("B", Decimal(70), 45, Decimal(2), ZERO, None, 12),
+	GradeBand("C", Decimal(55), 30, Decimal(1), ZERO, None, 6),
+	GradeBand("D", Decimal(40), 15, Decimal("0.5"), ZERO, None, 6),
+	GradeBand("E", ZERO, 0, ZERO, ZERO, None, 3),
+)
 
 
 def check_bands(bands: Sequence[GradeBand]) -> list[Problem]:
@@ -248,17 +283,53 @@ def assess(
 
 
 class Exposure(NamedTuple):
-	"""What the customer would owe the company if this document goes through, by source."""
+	"""What the customer would owe the company if this document goes through, by source.
+
+	``increase``: for a submitted order whose items are changed, how much the change adds
+	(``this_document`` is then the order's whole new unbilled amount).
+	"""
 
 	currency: str
 	open_receivables: Decimal = ZERO
 	unbilled_orders: Decimal = ZERO
 	unbilled_deliveries: Decimal = ZERO
 	this_document: Decimal = ZERO
+	increase: Decimal | None = None
 
 	@property
 	def total(self) -> Decimal:
 		return self.open_receivables + self.unbilled_orders + self.unbilled_deliveries + self.this_document
+
+	@property
+	def added(self) -> Decimal:
+		"""What the document adds: all of it, or for an amended order only the increase."""
+		return self.this_document if self.increase is None else self.increase
+
+
+class DocumentLine(NamedTuple):
+	"""A line of the document being checked: its net amount and whether an earlier submitted
+	document (the order it was made from, or the delivery it bills) already counts it."""
+
+	net_amount: Decimal
+	already_counted: bool = False
+
+
+def document_exposure(
+	lines: Sequence[DocumentLine], net_total: Decimal, grand_total: Decimal, paid: Decimal = ZERO
+) -> Decimal:
+	"""What a document adds to the exposure, in company currency.
+
+	The lines no earlier document counts, grossed up from net to grand total (taxes and
+	charges follow the lines), less what was paid at once (a POS invoice), never below zero.
+	A document made wholly from an order or a delivery adds nothing: the order or the delivery
+	is already in the exposure.
+	"""
+	new_net = sum((line.net_amount for line in lines if not line.already_counted), ZERO)
+	if net_total and new_net != net_total:
+		added = grand_total * new_net / net_total
+	else:
+		added = grand_total if new_net else ZERO
+	return max(ZERO, round_money(added - paid))
 
 
 class CreditPolicy(NamedTuple):
@@ -333,7 +404,9 @@ def decide(exposure: Exposure, policy: CreditPolicy, standing: Standing) -> Cred
 	"""Allow or block, with every reason and its figures.
 
 	``available`` is limit - exposure (negative when over); ``ceiling`` is the limit raised by
-	the tolerance, the most the exposure may reach.
+	the tolerance, the most the exposure may reach. A document that adds nothing to the exposure
+	(a delivery or an invoice of an order already counted) is never blocked for the limit:
+	refusing it would not lower the risk. Hold and overdue still apply to it.
 	"""
 	raise_if(check_policy(policy, exposure))
 	reasons: list[Problem] = []
@@ -342,12 +415,18 @@ def decide(exposure: Exposure, policy: CreditPolicy, standing: Standing) -> Cred
 	if policy.limit is not None:
 		ceiling = round_money(policy.limit * (HUNDRED + policy.tolerance_percent) / HUNDRED)
 		available = policy.limit - total
-		if total > ceiling:
+		if total > ceiling and exposure.added > 0:
 			reasons.append(
 				Problem(
 					"over_limit",
 					_("Credit exposure {0} exceeds the credit limit {1} (with {2}% tolerance: {3}) by {4}."),
-					(total, policy.limit, policy.tolerance_percent, ceiling, total - ceiling),
+					(
+						Amount(total),
+						Amount(policy.limit),
+						policy.tolerance_percent,
+						Amount(ceiling),
+						Amount(total - ceiling),
+					),
 				)
 			)
 	if standing.on_hold:
@@ -368,7 +447,11 @@ def decide(exposure: Exposure, policy: CreditPolicy, standing: Standing) -> Cred
 				_(
 					"The customer owes {0} on invoices overdue by more than {1} days (the oldest by {2} days)."
 				),
-				(standing.overdue_past_grace, policy.overdue_grace_days, standing.oldest_overdue_days),
+				(
+					Amount(standing.overdue_past_grace),
+					policy.overdue_grace_days,
+					standing.oldest_overdue_days,
+				),
 			)
 		)
 	return CreditDecision(
@@ -379,3 +462,134 @@ def decide(exposure: Exposure, policy: CreditPolicy, standing: Standing) -> Cred
 		ceiling=ceiling,
 		available=available,
 	)
+
+
+# ---------------------------------------------------------------------------------------------
+# Payment behaviour from the customer's own history
+# ---------------------------------------------------------------------------------------------
+
+
+class HistoryInvoice(NamedTuple):
+	"""One invoice of the assessment window, in company currency.
+
+	``settled_on``: the date of the last payment or credit against it when nothing is left open
+	(``None`` while something is still outstanding).
+	"""
+
+	posting_date: date
+	due_date: date
+	amount: Decimal
+	outstanding: Decimal
+	settled_on: date | None
+
+
+class PaymentHistory(NamedTuple):
+	"""What the customer's own ERPNext history says, over a window ending on ``as_of``.
+
+	invoices            invoices posted in the window
+	billed              their total amount
+	average_monthly     billed / months in the window
+	judged              invoices that can be judged: settled, or open and already past due
+	late                judged invoices settled after their due date, or open past it
+	late_share          late / judged (``None`` when nothing can be judged)
+	average_days_to_pay amount-weighted mean of (settled_on - posting_date) over settled ones
+	average_days_late   amount-weighted mean of max(0, settled_on or as_of - due_date) over judged
+	worst_days_late     the largest such lateness
+	"""
+
+	invoices: int
+	billed: Decimal
+	average_monthly: Decimal
+	judged: int
+	late: int
+	late_share: Decimal | None
+	average_days_to_pay: Decimal | None
+	average_days_late: Decimal | None
+	worst_days_late: int
+
+
+def payment_history(invoices: Sequence[HistoryInvoice], as_of: date, months: int = 12) -> PaymentHistory:
+	"""Summarise an invoice history (see :class:`PaymentHistory` for each figure)."""
+	billed = sum((inv.amount for inv in invoices), ZERO)
+	judged = late = worst = 0
+	paid_weight = paid_days = late_weight = late_days = ZERO
+	for inv in invoices:
+		if inv.settled_on is not None and inv.outstanding <= 0:
+			end = inv.settled_on
+			paid_weight += inv.amount
+			paid_days += inv.amount * (end - inv.posting_date).days
+		elif inv.due_date < as_of:
+			end = as_of
+		else:
+			continue  # open and not yet due: too early to judge
+		judged += 1
+		days_late = max(0, (end - inv.due_date).days)
+		late += days_late > 0
+		worst = max(worst, days_late)
+		late_weight += inv.amount
+		late_days += inv.amount * days_late
+	return PaymentHistory(
+		invoices=len(invoices),
+		billed=billed,
+		average_monthly=round_money(billed / months) if months else ZERO,
+		judged=judged,
+		late=late,
+		late_share=Decimal(late) / judged if judged else None,
+		average_days_to_pay=round_money(paid_days / paid_weight) if paid_weight else None,
+		average_days_late=round_money(late_days / late_weight) if late_weight else None,
+		worst_days_late=worst,
+	)
+
+
+class Basis(enum.Enum):
+	"""Where a factor's score comes from."""
+
+	MANUAL = "Manual"
+	ON_TIME_SHARE = "On-time Share"
+	DAYS_LATE = "Days Late"
+	WORST_LATENESS = "Worst Lateness"
+
+
+# A customer 50 days late on average, or once 180 days late, scores 0 on those factors.
+DAYS_LATE_FOR_ZERO = 50
+WORST_LATENESS_FOR_ZERO = 180
+
+
+def _clamp_score(value: Decimal) -> Decimal:
+	return round_money(min(HUNDRED, max(ZERO, value)))
+
+
+def behaviour_score(
+	basis: Basis, history: PaymentHistory, no_history_score: Decimal
+) -> tuple[Decimal, Problem]:
+	"""The 0-100 score of a computed factor, with the evidence that explains it.
+
+	On-time Share    100 * (1 - late_share)
+	Days Late        100 - 100 * average_days_late / 50     (0 at 50 days late on average)
+	Worst Lateness   100 - 100 * worst_days_late / 180      (0 once 180 days late)
+	A customer with no invoice that can be judged gets ``no_history_score`` on every computed
+	factor, and the evidence says so.
+	"""
+	if basis is Basis.MANUAL:
+		raise ValueError("a manual factor has no computed score")
+	if not history.judged:
+		return _clamp_score(no_history_score), Message(
+			"no_history",
+			_("No invoice of the last 12 months can be judged yet: default score {0}."),
+			(no_history_score,),
+		)
+	if basis is Basis.ON_TIME_SHARE:
+		share = history.late_share or ZERO
+		return _clamp_score(HUNDRED * (1 - share)), Message(
+			"on_time_share",
+			_("{0} of {1} invoices paid late or overdue."),
+			(history.late, history.judged),
+		)
+	if basis is Basis.DAYS_LATE:
+		days = history.average_days_late or ZERO
+		return _clamp_score(HUNDRED - HUNDRED * days / DAYS_LATE_FOR_ZERO), Message(
+			"days_late", _("On average {0} days late (amount-weighted)."), (days,)
+		)
+	return _clamp_score(
+		HUNDRED - HUNDRED * Decimal(history.worst_days_late) / WORST_LATENESS_FOR_ZERO
+	), Message("worst_lateness", _("Worst lateness {0} days."), (history.worst_days_late,))

@@ -14,6 +14,13 @@ CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 
 
+class Amount(Decimal):
+	"""A ``Decimal`` that is money. Message arguments of this type are shown as money in the
+	document's currency; other numbers (scores, days, percentages) are shown as numbers."""
+
+	__slots__ = ()
+
+
 def to_decimal(value: object) -> Decimal:
 	"""Convert a number-like value to ``Decimal`` through its string form.
 

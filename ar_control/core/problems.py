@@ -19,8 +19,12 @@ def _(message: str) -> str:
 	return message
 
 
-class Problem(NamedTuple):
-	"""One thing wrong with an input: a stable ``code``, a message template and its arguments."""
+class Message(NamedTuple):
+	"""A translatable message: a stable ``code``, an English template and its arguments.
+
+	A :data:`Problem` is a message that says what is wrong; the same record also carries
+	explanations, such as the evidence behind a computed credit score.
+	"""
 
 	code: str
 	message: str
@@ -29,6 +33,9 @@ class Problem(NamedTuple):
 	def english(self) -> str:
 		"""The message in English, for logs and tests."""
 		return self.message.format(*self.args)
+
+
+Problem = Message
 
 
 class RuleError(ValueError):

@@ -29,8 +29,14 @@ def currency_precision() -> int:
 	return cint(get_currency_precision()) or 2
 
 
-def open_items_query(company: str, as_of: date, customers: Iterable[str] | None = None, precision: int = 2):
-	"""The ``frappe.qb`` query behind :func:`open_items`; callers may add conditions and joins."""
+def open_items_query(
+	company: str, as_of: date | None, customers: Iterable[str] | None = None, precision: int = 2
+):
+	"""The ``frappe.qb`` query behind :func:`open_items`; callers may add conditions and joins.
+
+	``as_of`` ``None`` takes every ledger row, future-dated ones included (what is owed now or
+	will be owed, as the credit check needs it).
+	"""
 	ple = frappe.qb.DocType("Payment Ledger Entry")
 	own_row = (ple.voucher_type == ple.against_voucher_type) & (ple.voucher_no == ple.against_voucher_no)
 	conditions = [
@@ -38,8 +44,9 @@ def open_items_query(company: str, as_of: date, customers: Iterable[str] | None 
 		ple.party_type == "Customer",
 		ple.account_type == "Receivable",
 		ple.delinked == 0,
-		ple.posting_date <= as_of,
 	]
+	if as_of is not None:
+		conditions.append(ple.posting_date <= as_of)
 	if customers is not None:
 		conditions.append(ple.party.isin(list(customers) or [""]))
 	outstanding = Sum(ple.amount)

@@ -60,9 +60,11 @@ def make_sales_invoice(
 	conversion_rate: float = 1,
 	debit_to: str | None = None,
 	submit: bool = True,
+	qty: float = 1,
 	**fields,
 ):
-	"""A one-line invoice of ``amount`` (no stock, no taxes) posted and due on the given dates."""
+	"""A one-line invoice of ``qty`` x ``amount`` (no stock, no taxes) posted and due on the given
+	dates; ``qty=-1`` with ``is_return=1`` makes a credit note."""
 	abbr = company_abbr(company)
 	doc = frappe.get_doc(
 		{
@@ -79,7 +81,7 @@ def make_sales_invoice(
 			"items": [
 				{
 					"item_code": ITEM,
-					"qty": 1,
+					"qty": qty,
 					"rate": amount,
 					"income_account": f"Sales - {abbr}",
 					"cost_center": f"_Test Cost Center - {abbr}"
@@ -121,3 +123,270 @@ def days_from(date, days: int) -> str:
 
 def money(value) -> float:
 	return flt(value, 2)
+
+
+# --- orders, deliveries, users, settings ------------------------------------------------------------
+
+NON_STOCK_ITEM = "_Test Non Stock Item"
+
+
+def _line(company: str, amount: float, **extra) -> dict:
+	abbr = company_abbr(company)
+	return {
+		"item_code": NON_STOCK_ITEM,
+		"qty": 1,
+		"rate": amount,
+		"income_account": f"Sales - {abbr}",
+		"cost_center": f"Main - {abbr}",
+		**extra,
+	}
+
+
+def make_sales_order(
+	customer: str,
+	amount: float,
+	company: str = COMPANY,
+	transaction_date: str | None = None,
+	currency: str | None = None,
+	conversion_rate: float = 1,
+	submit: bool = False,
+	**fields,
+):
+	"""A one-line Sales Order of a non-stock item; a draft unless ``submit``."""
+	date = transaction_date or str(getdate(frappe.flags.current_date or None))
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Order",
+			"company": company,
+			"customer": customer,
+			"transaction_date": date,
+			"delivery_date": add_days(date, 7),
+			"currency": currency or frappe.get_cached_value("Company", company, "default_currency"),
+			"conversion_rate": conversion_rate,
+			"items": [{**_line(company, amount), "delivery_date": add_days(date, 7)}],
+			**fields,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	if submit:
+		doc.submit()
+	return doc
+
+
+def make_delivery_note(customer: str, amount: float, company: str = COMPANY, submit: bool = False, **fields):
+	"""A one-line Delivery Note of a non-stock item that no order covers."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Delivery Note",
+			"company": company,
+			"customer": customer,
+			"posting_date": str(getdate(frappe.flags.current_date or None)),
+			"currency": frappe.get_cached_value("Company", company, "default_currency"),
+			"conversion_rate": 1,
+			"items": [_line(company, amount)],
+			**fields,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	if submit:
+		doc.submit()
+	return doc
+
+
+def make_user(prefix: str, roles: list[str]) -> str:
+	"""A new enabled desk user with ``roles``; returns its name (the e-mail)."""
+	email = f"{prefix}-{frappe.generate_hash(length=6)}@ar-control.test"
+	user = frappe.get_doc(
+		{
+			"doctype": "User",
+			"email": email,
+			"first_name": prefix,
+			"send_welcome_email": 0,
+			"user_type": "System User",
+		}
+	)
+	user.insert(ignore_permissions=True)
+	user.add_roles(*roles)
+	return email
+
+
+def set_credit_limit(customer: str, limit: float, company: str = COMPANY) -> None:
+	from ar_control.credit.assessment import set_credit_limit as write_limit
+
+	write_limit(customer, company, limit)
+
+
+class settings_changed:
+	"""Change AR Control Settings for the duration of a ``with`` block, then restore them.
+
+	Restored explicitly (not left to the rollback) because Frappe caches the settings document.
+	"""
+
+	def __init__(self, **values):
+		self.values = values
+		self.saved: dict = {}
+
+	def __enter__(self):
+		doc = frappe.get_single("AR Control Settings")
+		self.saved = {key: doc.get(key) for key in self.values}
+		doc.update(self.values)
+		doc.save(ignore_permissions=True)
+		return doc
+
+	def __exit__(self, *exc):
+		doc = frappe.get_single("AR Control Settings")
+		doc.update(self.saved)
+		doc.save(ignore_permissions=True)
+		return False
+
+
+# --- receivables of every kind, sales teams and targets (aging and KPI tests) -----------------------
+
+
+def make_credit_note(invoice, amount: float, posting_date: str, submit: bool = True):
+	"""A credit note (return) of ``amount`` against ``invoice``, made as ERPNext's Make > Return does."""
+	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+	doc = make_sales_return(invoice.name)
+	doc.set_posting_time = 1
+	doc.posting_date = posting_date
+	doc.due_date = posting_date
+	doc.payment_schedule = []
+	doc.items = doc.items[:1]
+	doc.items[0].qty = -1
+	doc.items[0].rate = amount
+	doc.insert(ignore_permissions=True)
+	if submit:
+		doc.submit()
+	return doc
+
+
+def make_advance(
+	customer: str, amount: float, posting_date: str, company: str = COMPANY, submit: bool = True
+):
+	"""A Payment Entry received from ``customer`` and allocated to nothing: an advance."""
+	abbr = company_abbr(company)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Payment Entry",
+			"payment_type": "Receive",
+			"company": company,
+			"posting_date": posting_date,
+			"party_type": "Customer",
+			"party": customer,
+			"paid_from": f"Debtors - {abbr}",
+			"paid_to": f"Cash - {abbr}",
+			"paid_amount": amount,
+			"received_amount": amount,
+			"source_exchange_rate": 1,
+			"target_exchange_rate": 1,
+			"reference_no": f"AR-ADV-{frappe.generate_hash(length=6)}",
+			"reference_date": posting_date,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	if submit:
+		doc.submit()
+	return doc
+
+
+def make_journal_entry_against(
+	invoice,
+	amount: float,
+	posting_date: str,
+	voucher_type: str = "Journal Entry",
+	counter_account: str | None = None,
+	submit: bool = True,
+):
+	"""A Journal Entry crediting the customer's receivable by ``amount`` against ``invoice``.
+
+	The counter account is cash by default; a ``Write Off Entry`` goes to the company's write-off
+	account, as a bad debt written off in ERPNext does.
+	"""
+	abbr = company_abbr(invoice.company)
+	if counter_account is None:
+		counter_account = f"Write Off - {abbr}" if voucher_type == "Write Off Entry" else f"Cash - {abbr}"
+	cost_center = f"_Test Cost Center - {abbr}"
+	doc = frappe.get_doc(
+		{
+			"doctype": "Journal Entry",
+			"voucher_type": voucher_type,
+			"company": invoice.company,
+			"posting_date": posting_date,
+			"cheque_no": f"AR-JE-{frappe.generate_hash(length=6)}",
+			"cheque_date": posting_date,
+			"accounts": [
+				{
+					"account": invoice.debit_to,
+					"party_type": "Customer",
+					"party": invoice.customer,
+					"credit_in_account_currency": amount,
+					"reference_type": "Sales Invoice",
+					"reference_name": invoice.name,
+					"cost_center": cost_center,
+				},
+				{"account": counter_account, "debit_in_account_currency": amount, "cost_center": cost_center},
+			],
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	if submit:
+		doc.submit()
+	return doc
+
+
+def set_exchange_rate(from_currency: str, to_currency: str, rate: float, date: str) -> None:
+	"""A Currency Exchange record, so ERPNext never asks the internet for the rate."""
+	frappe.get_doc(
+		{
+			"doctype": "Currency Exchange",
+			"date": date,
+			"from_currency": from_currency,
+			"to_currency": to_currency,
+			"exchange_rate": rate,
+			"for_buying": 1,
+			"for_selling": 1,
+		}
+	).insert(ignore_permissions=True, ignore_if_duplicate=True)
+
+
+def make_sales_person(
+	prefix: str = "AR Test Sales Person", user: str | None = None, parent: str = "Sales Team"
+) -> str:
+	"""A new sales person below ``parent``; with ``user``, linked to an employee of that user."""
+	employee = None
+	if user:
+		from erpnext.setup.doctype.employee.test_employee import make_employee
+
+		employee = make_employee(user, company=COMPANY)
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Sales Person",
+				"sales_person_name": f"{prefix} {frappe.generate_hash(length=6)}",
+				"parent_sales_person": parent,
+				"is_group": 0,
+				"enabled": 1,
+				"employee": employee,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+def sales_team(*shares: tuple[str, float]) -> list[dict]:
+	"""The ``sales_team`` rows of an invoice: ``sales_team(("Alice", 60), ("Bob", 40))``."""
+	return [{"sales_person": person, "allocated_percentage": percent} for person, percent in shares]
+
+
+def make_collection_target(sales_person: str | None = None, company: str = COMPANY, **values):
+	return frappe.get_doc(
+		{
+			"doctype": "Collection Target",
+			"company": company,
+			"sales_person": sales_person,
+			"target_dso": 45,
+			**values,
+		}
+	).insert(ignore_permissions=True)

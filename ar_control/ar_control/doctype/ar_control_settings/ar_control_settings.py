@@ -4,10 +4,13 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import cint
 
-from ar_control.core import aging
+from ar_control.core import aging, credit
+from ar_control.core.money import to_decimal
 from ar_control.core.problems import Problem, RuleError
 from ar_control.messages import InvalidSettingsError, throw
+from ar_control.roles import CREDIT_MANAGER
 
 
 class ARControlSettings(Document):
@@ -19,11 +22,28 @@ class ARControlSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from ar_control.ar_control.doctype.ar_credit_factor.ar_credit_factor import ARCreditFactor
+		from ar_control.ar_control.doctype.ar_credit_grade.ar_credit_grade import ARCreditGrade
+
 		aging_based_on: DF.Literal["Due Date", "Posting Date"]
 		aging_buckets: DF.Data
+		block_on_overdue: DF.Check
+		check_delivery_note: DF.Check
+		check_sales_invoice: DF.Check
+		check_sales_order: DF.Check
 		coordination_period_days: DF.Int
-
+		credit_factors: DF.Table[ARCreditFactor]
+		credit_grades: DF.Table[ARCreditGrade]
+		credit_limit_tolerance: DF.Percent
+		credit_manager: DF.Link | None
+		history_months: DF.Int
+		hold_on_expiry: DF.Check
+		no_history_score: DF.Float
+		overdue_grace_days: DF.Int
+		overdue_min_amount: DF.Currency
+		review_notice_days: DF.Int
 	# end: auto-generated types
+
 	def validate(self):
 		throw(self.problems(), title=_("Invalid AR Control Settings"), exc=InvalidSettingsError)
 
@@ -35,13 +55,36 @@ class ARControlSettings(Document):
 		except RuleError as error:
 			found += error.problems
 		found += aging.check_stages(aging.Stages(self.coordination_period_days or 0))
+		found += credit.check_weights([(f.name, f.weight) for f in self.factor_definitions()])
+		found += credit.check_bands(self.grade_bands())
 		return found
 
 	def set_defaults_if_empty(self) -> None:
-		"""Fill the fields the install left empty with their DocType defaults."""
+		"""Fill what the install left empty: field defaults, the default factors and grades."""
 		for field in self.meta.fields:
 			if field.default and not self.get(field.fieldname):
 				self.set(field.fieldname, field.default)
+		if not self.credit_factors:
+			for factor in credit.DEFAULT_FACTORS:
+				self.append(
+					"credit_factors", {"factor": factor.name, "weight": factor.weight, "basis": factor.basis}
+				)
+		if not self.credit_grades:
+			for band in credit.DEFAULT_BANDS:
+				self.append(
+					"credit_grades",
+					{
+						"grade": band.grade,
+						"min_score": band.min_score,
+						"credit_days": band.credit_days,
+						"limit_months": band.limit_months,
+						"min_limit": band.min_limit,
+						"max_limit": band.max_limit or 0,
+						"review_months": band.review_months,
+					},
+				)
+
+	# --- aging ---------------------------------------------------------------------------------
 
 	def aging_buckets_parsed(self) -> aging.Buckets:
 		return aging.parse_buckets(self.aging_buckets)
@@ -51,6 +94,57 @@ class ARControlSettings(Document):
 
 	def stages(self) -> aging.Stages:
 		return aging.Stages(self.coordination_period_days)
+
+	# --- credit --------------------------------------------------------------------------------
+
+	def factor_definitions(self) -> list[credit.FactorDefinition]:
+		return [
+			credit.FactorDefinition(
+				row.factor, to_decimal(row.weight), row.basis or credit.Basis.MANUAL.value
+			)
+			for row in self.credit_factors
+		]
+
+	def grade_bands(self) -> list[credit.GradeBand]:
+		"""The grades as core bands; a maximum limit of 0 means no cap."""
+		return [
+			credit.GradeBand(
+				grade=row.grade,
+				min_score=to_decimal(row.min_score),
+				credit_days=cint(row.credit_days),
+				limit_months=to_decimal(row.limit_months),
+				min_limit=to_decimal(row.min_limit),
+				max_limit=to_decimal(row.max_limit) or None,
+				review_months=cint(row.review_months),
+			)
+			for row in self.credit_grades
+		]
+
+	def grade_row(self, grade: str):
+		return next((row for row in self.credit_grades if row.grade == grade), None)
+
+	def checks(self, doctype: str) -> bool:
+		"""Whether the credit check runs when a document of ``doctype`` is submitted."""
+		return bool(
+			{
+				"Sales Order": self.check_sales_order,
+				"Delivery Note": self.check_delivery_note,
+				"Sales Invoice": self.check_sales_invoice,
+			}.get(doctype)
+		)
+
+	def overdue_grace(self) -> int | None:
+		"""Grace days of the overdue rule, ``None`` when the rule is off."""
+		return cint(self.overdue_grace_days) if self.block_on_overdue else None
+
+	def credit_managers(self) -> list[str]:
+		"""Who receives credit ToDos and alerts: the configured user, else every Credit Manager."""
+		if self.credit_manager:
+			return [self.credit_manager]
+		from frappe.utils.user import get_users_with_role
+
+		users = [u for u in get_users_with_role(CREDIT_MANAGER) if u not in ("Administrator", "Guest")]
+		return sorted(users) or ["Administrator"]
 
 
 def get_settings() -> ARControlSettings:

@@ -1,0 +1,103 @@
+"""The daily review of credit assessments.
+
+Set-based: one query for the assessments that expired, one for those due for review, one for
+the ToDos that already exist. Running it twice on a day changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, getdate
+
+from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control.credit.assessment import ASSESSMENT_HOLD_SOURCE
+from ar_control.utils import commit
+
+
+def run(today=None) -> dict:
+	today = getdate(today or frappe.flags.current_date or None)
+	settings = get_settings()
+	expired = expire(today, bool(settings.hold_on_expiry))
+	assigned = assign_reviews(today, settings.review_notice_days or 0, settings.credit_managers())
+	return {"expired": expired, "assigned": assigned}
+
+
+def expire(today, hold: bool) -> list[str]:
+	ca = frappe.qb.DocType("Credit Assessment")
+	rows = (
+		frappe.qb.from_(ca)
+		.select(ca.name, ca.customer, ca.valid_until)
+		.where((ca.docstatus == 1) & (ca.status == "Approved") & (ca.valid_until < today))
+		.run(as_dict=True)
+	)
+	if not rows:
+		return []
+	names = [row.name for row in rows]
+	frappe.qb.update(ca).set(ca.status, "Expired").where(ca.name.isin(names)).run()
+	if hold:
+		customer = frappe.qb.DocType("Customer")
+		for row in rows:
+			# one UPDATE per customer: the reason names that customer's own assessment
+			frappe.qb.update(customer).set(customer.ar_credit_hold, 1).set(
+				customer.ar_credit_hold_reason,
+				_("Credit assessment {0} expired on {1}.").format(
+					row.name, frappe.format(row.valid_until, "Date")
+				),
+			).set(customer.ar_credit_hold_source, ASSESSMENT_HOLD_SOURCE).where(
+				(customer.name == row.customer) & (customer.ar_credit_hold == 0)
+			).run()
+	commit()  # a later failure must not undo the expiries
+	return names
+
+
+def assign_reviews(today, notice_days: int, users: list[str]) -> list[str]:
+	ca = frappe.qb.DocType("Credit Assessment")
+	due = (
+		frappe.qb.from_(ca)
+		.select(ca.name, ca.customer_name, ca.company, ca.valid_until, ca.grade)
+		.where(
+			(ca.docstatus == 1)
+			& (ca.status == "Approved")
+			& (ca.valid_until >= today)
+			& (ca.valid_until <= add_days(today, notice_days))
+		)
+		.run(as_dict=True)
+	)
+	if not due:
+		return []
+	todo = frappe.qb.DocType("ToDo")
+	existing = set(
+		frappe.qb.from_(todo)
+		.select(todo.reference_name, todo.allocated_to)
+		.where(
+			(todo.reference_type == "Credit Assessment")
+			& (todo.reference_name.isin([row.name for row in due]))
+			& (todo.status == "Open")
+		)
+		.run()
+	)
+	assigned = []
+	for row in due:
+		for user in users:
+			if (row.name, user) in existing:
+				continue
+			frappe.get_doc(
+				{
+					"doctype": "ToDo",
+					"allocated_to": user,
+					"reference_type": "Credit Assessment",
+					"reference_name": row.name,
+					"date": row.valid_until,
+					"priority": "Medium",
+					"assigned_by": "Administrator",
+					"description": _(
+						"Review the credit of {0} ({1}, grade {2}): the assessment expires on {3}."
+					).format(
+						row.customer_name, row.company, row.grade, frappe.format(row.valid_until, "Date")
+					),
+				}
+			).insert(ignore_permissions=True)
+			assigned.append(row.name)
+	commit()
+	return assigned
