@@ -8,12 +8,15 @@ from hypothesis import strategies as st
 from ar_control.core.aging import (
 	Basis,
 	Buckets,
+	DateRange,
 	Stages,
 	age_items,
+	bucket_date_ranges,
 	grand_total,
 	make_buckets,
 	parse_buckets,
 	split_item,
+	stage_date_ranges,
 )
 from ar_control.core.problems import RuleError
 from tests.factories import D, make_item
@@ -153,3 +156,46 @@ def test_split_parts_sum_to_the_item(cents, shares):
 	parts = split_item(item, [(f"SP{i}", Decimal(s)) for i, s in enumerate(shares)])
 	assert sum(part.outstanding for _owner, part in parts) == item.outstanding
 	assert sum(part.invoiced for _owner, part in parts) == item.invoiced
+
+
+# --- the same partition stated on dates, for the database ---------------------------------------
+
+
+def test_bucket_date_ranges_worked_example():
+	ranges = bucket_date_ranges(Buckets((30, 60)), AS_OF)
+	assert ranges == (
+		DateRange(date(2026, 7, 1), None),  # not due: basis after the as-of date
+		DateRange(date(2026, 5, 31), date(2026, 6, 30)),  # 0-30 days
+		DateRange(date(2026, 5, 1), date(2026, 5, 30)),  # 31-60 days
+		DateRange(None, date(2026, 4, 30)),  # 61-Above
+	)
+
+
+def test_stage_date_ranges_worked_example():
+	credit, coordination, clearing = stage_date_ranges(Stages(60), AS_OF)
+	assert credit == DateRange(AS_OF, None)  # due today or later
+	assert coordination == DateRange(date(2026, 5, 1), date(2026, 6, 29))  # 1-60 days late
+	assert clearing == DateRange(None, date(2026, 4, 30))
+
+
+def test_date_ranges_reject_what_the_rules_reject():
+	with pytest.raises(RuleError):
+		bucket_date_ranges(Buckets((60, 30)), AS_OF)
+	with pytest.raises(RuleError):
+		stage_date_ranges(Stages(0), AS_OF)
+
+
+@given(
+	bounds=boundaries,
+	coordination=st.integers(min_value=1, max_value=365),
+	offset=st.integers(min_value=-1000, max_value=1000),
+)
+def test_date_ranges_partition_dates_exactly_as_the_age_rules_do(bounds, coordination, offset):
+	"""What the SQL reports sum by (date ranges) is what core ages by (index of the age)."""
+	basis = AS_OF + timedelta(days=offset)
+	buckets, stages = make_buckets(bounds), Stages(coordination)
+	bucket_hits = [i for i, r in enumerate(bucket_date_ranges(buckets, AS_OF)) if basis in r]
+	index = buckets.index((AS_OF - basis).days)
+	assert bucket_hits == [0 if index is None else index + 1]
+	stage_hits = [i for i, r in enumerate(stage_date_ranges(stages, AS_OF)) if basis in r]
+	assert stage_hits == [stages.index((AS_OF - basis).days)]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -143,6 +143,47 @@ def check_stages(stages: Stages) -> list[Problem]:
 			Problem("coordination_days_invalid", _("The coordination period must last at least one day."))
 		]
 	return []
+
+
+class DateRange(NamedTuple):
+	"""The days ``first`` … ``last``, both included; ``None`` leaves that side open."""
+
+	first: date | None
+	last: date | None
+
+	def __contains__(self, day: object) -> bool:
+		if not isinstance(day, date):
+			return False
+		return (self.first is None or self.first <= day) and (self.last is None or day <= self.last)
+
+
+def bucket_date_ranges(buckets: Buckets, as_of: date) -> tuple[DateRange, ...]:
+	"""The same partition as :meth:`Buckets.index`, stated on the basis date instead of the age.
+
+	``age = as_of - basis`` lies in ``lower … upper`` exactly when the basis date lies in
+	``as_of - upper … as_of - lower``. The first range is "not due" (basis after ``as_of``), then
+	one range per bucket. A database can sum by these ranges without computing any age, so the
+	reports bucket in SQL by the very rule this module states and tests.
+	"""
+	raise_if(check_boundaries(buckets.boundaries))
+	ranges = [DateRange(as_of + timedelta(days=1), None)]
+	lower = 0
+	for upper in buckets.boundaries:
+		ranges.append(DateRange(as_of - timedelta(days=upper), as_of - timedelta(days=lower)))
+		lower = upper + 1
+	ranges.append(DateRange(None, as_of - timedelta(days=lower)))
+	return tuple(ranges)
+
+
+def stage_date_ranges(stages: Stages, as_of: date) -> tuple[DateRange, DateRange, DateRange]:
+	"""The three stages as ranges of the (effective) due date, the partition of :meth:`Stages.index`."""
+	raise_if(check_stages(stages))
+	limit = as_of - timedelta(days=stages.coordination_days)
+	return (
+		DateRange(as_of, None),
+		DateRange(limit, as_of - timedelta(days=1)),
+		DateRange(None, limit - timedelta(days=1)),
+	)
 
 
 def age(item: OpenItem, as_of: date, basis: Basis) -> int:

@@ -243,8 +243,12 @@ class settings_changed:
 # --- receivables of every kind, sales teams and targets (aging and KPI tests) -----------------------
 
 
-def make_credit_note(invoice, amount: float, posting_date: str, submit: bool = True):
-	"""A credit note (return) of ``amount`` against ``invoice``, made as ERPNext's Make > Return does."""
+def make_credit_note(invoice, amount: float, posting_date: str, submit: bool = True, **fields):
+	"""A credit note (return) of ``amount`` against ``invoice``, made as ERPNext's Make > Return does.
+
+	ERPNext 15 keeps a credit note's outstanding on the note itself by default
+	(``update_outstanding_for_self``); ``update_outstanding_for_self=0`` credits the invoice.
+	"""
 	from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
 
 	doc = make_sales_return(invoice.name)
@@ -255,6 +259,7 @@ def make_credit_note(invoice, amount: float, posting_date: str, submit: bool = T
 	doc.items = doc.items[:1]
 	doc.items[0].qty = -1
 	doc.items[0].rate = amount
+	doc.update(fields)
 	doc.insert(ignore_permissions=True)
 	if submit:
 		doc.submit()

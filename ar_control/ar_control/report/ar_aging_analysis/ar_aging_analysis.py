@@ -1,0 +1,216 @@
+# Copyright (c) 2026, ar_control developers and contributors
+# For license information, please see license.txt
+
+"""AR Aging Analysis: open receivables on a date, in buckets and in the three collection stages,
+grouped by customer, sales person, territory or customer group, with a drill-down to vouchers.
+
+The database does the work (:func:`ar_control.data.aging_totals.aging_totals`); this module only
+reads the filters, builds the columns and formats the rows. Its totals equal ERPNext's own
+Accounts Receivable report for the same company, date, basis and range.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import getdate
+
+from ar_control.core import aging
+from ar_control.core.problems import RuleError
+from ar_control.data.aging_totals import GROUP_BY, AgingGroup, aging_totals
+from ar_control.data.dimensions import NOT_ASSIGNED
+from ar_control.messages import throw
+
+STAGE_FIELDS = ("credit_period", "coordination_period", "clearing_period")
+
+
+class InvalidAgingFilterError(frappe.ValidationError):
+	"""Bucket boundaries or a coordination period the aging rules cannot work with."""
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	options = AgingOptions(filters)
+	result = aging_totals(
+		options.company,
+		options.as_of,
+		options.buckets,
+		options.basis,
+		options.stages,
+		group_by=options.group_by,
+		customers=[filters.customer] if filters.customer else None,
+		customer_group=filters.customer_group,
+		territory=filters.territory,
+		sales_person=filters.sales_person,
+	)
+	data = [row_of(group, options) for group in result.groups]
+	if data:
+		total = row_of(AgingGroup(result.total), options)
+		total.update({"group": _("Total"), "bold": 1, "is_total": 1})
+		data.append(total)
+	return columns(options), data, None, chart(result.total, options), summary(result.total, options)
+
+
+class AgingOptions:
+	"""The filters, completed from AR Control Settings and checked by the core rules."""
+
+	def __init__(self, filters):
+		self.company = filters.company or frappe.defaults.get_user_default("Company")
+		if not self.company:
+			frappe.throw(_("Please select a company."), title=_("Company Required"))
+		self.as_of = getdate(filters.report_date or frappe.flags.current_date or None)
+		self.group_by = filters.group_by or "Customer"
+		if self.group_by not in GROUP_BY:
+			frappe.throw(_("AR Aging Analysis cannot be grouped by {0}.").format(self.group_by))
+		settings = frappe.db.get_value(
+			"AR Control Settings",
+			None,
+			["aging_buckets", "aging_based_on", "coordination_period_days"],
+			as_dict=True,
+		)
+		self.range = filters.range or settings.aging_buckets or "30, 60, 90, 120"
+		self.basis = aging.Basis(filters.ageing_based_on or settings.aging_based_on or "Due Date")
+		try:
+			self.buckets = aging.parse_buckets(self.range)
+		except RuleError as error:
+			throw(error, _("Invalid Aging Buckets"), InvalidAgingFilterError)
+		self.stages = aging.Stages(
+			int(filters.coordination_period_days or settings.coordination_period_days or 60)
+		)
+		throw(aging.check_stages(self.stages), _("Invalid Collection Stages"), InvalidAgingFilterError)
+		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
+
+
+def columns(options: AgingOptions) -> list[dict]:
+	money = {"fieldtype": "Currency", "options": "currency", "width": 120}
+	if options.group_by == "Voucher":
+		cols = [
+			{"fieldname": "posting_date", "label": _("Posting Date"), "fieldtype": "Date", "width": 100},
+			{
+				"fieldname": "party",
+				"label": _("Customer"),
+				"fieldtype": "Link",
+				"options": "Customer",
+				"width": 160,
+			},
+			{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 160},
+			{"fieldname": "voucher_type", "label": _("Voucher Type"), "fieldtype": "Data", "width": 120},
+			{
+				"fieldname": "voucher_no",
+				"label": _("Voucher No"),
+				"fieldtype": "Dynamic Link",
+				"options": "voucher_type",
+				"width": 170,
+			},
+			{"fieldname": "due_date", "label": _("Due Date"), "fieldtype": "Date", "width": 100},
+			{"fieldname": "age", "label": _("Age (Days)"), "fieldtype": "Int", "width": 80},
+		]
+	else:
+		labels = {
+			"Customer": _("Customer"),
+			"Sales Person": _("Sales Person"),
+			"Territory": _("Territory"),
+			"Customer Group": _("Customer Group"),
+		}
+		cols = [
+			{
+				"fieldname": "group",
+				"label": labels[options.group_by],
+				"fieldtype": "Link",
+				"options": options.group_by,
+				"width": 200,
+			}
+		]
+		if options.group_by == "Customer":
+			cols.append(
+				{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 160}
+			)
+	cols.append({"fieldname": "outstanding", "label": _("Outstanding"), **money})
+	cols.append({"fieldname": "not_due", "label": _("Not Due"), **money})
+	for i, label in enumerate(options.buckets.labels, start=1):
+		cols.append({"fieldname": f"range{i}", "label": label, **money})
+	stage_labels = (_("Credit Period"), _("Coordination Period"), _("Clearing Period"))
+	for fieldname, label in zip(STAGE_FIELDS, stage_labels, strict=True):
+		cols.append({"fieldname": fieldname, "label": label, **money})
+	if options.group_by != "Voucher":
+		cols.append({"fieldname": "count", "label": _("Vouchers"), "fieldtype": "Int", "width": 80})
+	cols.append(
+		{
+			"fieldname": "currency",
+			"label": _("Currency"),
+			"fieldtype": "Link",
+			"options": "Currency",
+			"hidden": 1,
+		}
+	)
+	return cols
+
+
+def row_of(group: AgingGroup, options: AgingOptions) -> dict:
+	totals = group.totals
+	row = {
+		"outstanding": totals.outstanding,
+		"not_due": totals.not_due,
+		"count": totals.count,
+		"currency": options.currency,
+		**{f"range{i}": amount for i, amount in enumerate(totals.buckets, start=1)},
+		**dict(zip(STAGE_FIELDS, totals.stages, strict=True)),
+	}
+	if isinstance(totals.key, tuple):  # a voucher
+		voucher = totals.key
+		posting_date = voucher.posting_date or options.as_of  # as the query does
+		if options.basis is aging.Basis.POSTING_DATE:
+			basis_date = posting_date
+		else:
+			basis_date = voucher.due_date or posting_date
+		row.update(voucher._asdict())
+		row.update(customer_name=group.name, age=(options.as_of - basis_date).days)
+	else:
+		row.update(group=totals.key, customer_name=group.name)
+		if options.group_by == "Sales Person" and totals.key == NOT_ASSIGNED:
+			row["group"] = _("Not Assigned")
+			row["not_assigned"] = 1
+	return row
+
+
+def chart(total: aging.AgingRow, options: AgingOptions) -> dict:
+	labels = [_("Not Due"), *options.buckets.labels]
+	return {
+		"data": {
+			"labels": labels,
+			"datasets": [
+				{"name": _("Outstanding"), "values": [float(total.not_due), *map(float, total.buckets)]}
+			],
+		},
+		"type": "bar",
+		"fieldtype": "Currency",
+		"options": options.currency,
+		"colors": ["#5e64ff"],
+	}
+
+
+def summary(total: aging.AgingRow, options: AgingOptions) -> list[dict]:
+	credit, coordination, clearing = total.stages
+	return [
+		{
+			"value": total.outstanding,
+			"label": _("Outstanding"),
+			"datatype": "Currency",
+			"currency": options.currency,
+		},
+		{"value": credit, "label": _("Credit Period"), "datatype": "Currency", "currency": options.currency},
+		{
+			"value": coordination,
+			"label": _("Coordination Period"),
+			"datatype": "Currency",
+			"currency": options.currency,
+			"indicator": "Orange",
+		},
+		{
+			"value": clearing,
+			"label": _("Clearing Period"),
+			"datatype": "Currency",
+			"currency": options.currency,
+			"indicator": "Red",
+		},
+	]

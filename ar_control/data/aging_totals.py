@@ -1,0 +1,165 @@
+"""Aging totals computed by the database, in one statement.
+
+The inner query is :func:`ar_control.data.receivables.open_items_query`: the Payment Ledger
+Entry grouped per voucher, exactly as ERPNext's Accounts Receivable report nets it. The outer
+query sums those vouchers per group (customer, sales person, territory, customer group, or
+voucher for the drill-down): each voucher's outstanding goes to "not due", to one bucket and to
+one stage according to where its basis date lies among the date ranges that
+:func:`ar_control.core.aging.bucket_date_ranges` and :func:`~ar_control.core.aging.stage_date_ranges`
+derive from the boundaries. Python receives one row per group, never one per invoice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+import frappe
+from frappe.query_builder.functions import Coalesce, Count, Max, Sum
+from frappe.utils import getdate
+
+from ar_control.core.aging import (
+	DEFAULT_STAGES,
+	AgingRow,
+	Basis,
+	Buckets,
+	Stages,
+	bucket_date_ranges,
+	grand_total,
+	stage_date_ranges,
+)
+from ar_control.core.money import round_money, to_decimal
+from ar_control.data.dimensions import (
+	customer_conditions,
+	erpnext_due_date,
+	in_range,
+	join_sales_team,
+	sum_if,
+)
+from ar_control.data.receivables import currency_precision, open_items_query
+
+GROUP_BY = ("Customer", "Sales Person", "Territory", "Customer Group", "Voucher")
+
+
+class Voucher(NamedTuple):
+	"""The drill-down level: one open voucher and the dates it is aged by."""
+
+	voucher_type: str
+	voucher_no: str
+	party: str
+	posting_date: date | None
+	due_date: date | None
+
+
+class AgingGroup(NamedTuple):
+	totals: AgingRow  # key: the group's value (a Voucher at the drill-down level)
+	name: str = ""  # the customer name, when grouped by customer or voucher
+
+
+class AgingResult(NamedTuple):
+	groups: list[AgingGroup]
+	total: AgingRow
+
+
+def aging_totals(
+	company: str,
+	as_of: date,
+	buckets: Buckets,
+	basis: Basis = Basis.DUE_DATE,
+	stages: Stages = DEFAULT_STAGES,
+	group_by: str = "Customer",
+	customers: Iterable[str] | None = None,
+	customer_group: str | None = None,
+	territory: str | None = None,
+	sales_person: str | None = None,
+) -> AgingResult:
+	"""Aging per group on ``as_of`` in company currency; rows rounded to the currency's precision.
+
+	The total is the exact sum of the unrounded groups, rounded once, so it equals ERPNext's
+	grand total even where sales-person shares leave fractions of a cent in single rows.
+	"""
+	if group_by not in GROUP_BY:
+		raise ValueError(f"cannot group aging by {group_by!r}")
+	as_of = getdate(as_of)
+	precision = currency_precision()
+	quantum = Decimal(1).scaleb(-precision)
+
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	inner = open_items_query(company, as_of, customers, precision)
+	for condition in customer_conditions(ple.party, customer_group, territory):
+		inner = inner.where(condition)
+	vouchers = inner.as_("vouchers")
+	customer = frappe.qb.DocType("Customer").as_("customer")
+	query = frappe.qb.from_(vouchers).left_join(customer).on(customer.name == vouchers.party)
+	query, due = erpnext_due_date(vouchers, query)
+	query, person, share = join_sales_team(query, vouchers, sales_person, split=group_by == "Sales Person")
+
+	posting = Coalesce(vouchers.posting_date, as_of)
+	effective_due = Coalesce(due, posting)
+	basis_date = effective_due if basis is Basis.DUE_DATE else posting
+	amount = vouchers.outstanding * share
+	bucket_ranges = bucket_date_ranges(buckets, as_of)
+	sums = [Sum(amount).as_("outstanding")]
+	sums += [sum_if(in_range(basis_date, r), amount).as_(f"b{i}") for i, r in enumerate(bucket_ranges)]
+	sums += [
+		sum_if(in_range(effective_due, r), amount).as_(f"s{i}")
+		for i, r in enumerate(stage_date_ranges(stages, as_of))
+	]
+	sums.append(Count(vouchers.voucher_no).distinct().as_("count"))
+
+	if group_by == "Voucher":
+		keys = [vouchers.voucher_type, vouchers.voucher_no, vouchers.party]
+		query = query.select(
+			*keys,
+			Max(vouchers.posting_date).as_("posting_date"),
+			Max(due).as_("due_date"),
+			Max(customer.customer_name).as_("name"),
+		).groupby(*keys)
+		query = query.orderby(vouchers.party).orderby(Max(posting))
+	else:
+		key = {
+			"Customer": vouchers.party,
+			"Sales Person": person,
+			"Territory": customer.territory,
+			"Customer Group": customer.customer_group,
+		}[group_by]
+		query = query.select(key.as_("group_key")).groupby(key).orderby(key)
+		if group_by == "Customer":
+			query = query.select(Max(customer.customer_name).as_("name"))
+	rows = query.select(*sums).run(as_dict=True)
+
+	exact, groups = [], []
+	for row in rows:
+		totals = AgingRow(
+			key=_voucher(row) if group_by == "Voucher" else (row.group_key or ""),
+			outstanding=to_decimal(row.outstanding),
+			not_due=to_decimal(row.b0),
+			buckets=tuple(to_decimal(row[f"b{i}"]) for i in range(1, len(bucket_ranges))),
+			stages=tuple(to_decimal(row[f"s{i}"]) for i in range(3)),
+			count=row.count,
+		)
+		exact.append(totals)
+		groups.append(AgingGroup(_rounded(totals, quantum), row.get("name") or ""))
+	total = _rounded(grand_total(exact, len(bucket_ranges) - 1), quantum)
+	return AgingResult(groups, total)
+
+
+def _voucher(row) -> Voucher:
+	return Voucher(
+		row.voucher_type,
+		row.voucher_no,
+		row.party,
+		getdate(row.posting_date) if row.posting_date else None,
+		getdate(row.due_date) if row.due_date else None,
+	)
+
+
+def _rounded(row: AgingRow, quantum: Decimal) -> AgingRow:
+	return row._replace(
+		outstanding=round_money(row.outstanding, quantum),
+		not_due=round_money(row.not_due, quantum),
+		buckets=tuple(round_money(b, quantum) for b in row.buckets),
+		stages=tuple(round_money(s, quantum) for s in row.stages),
+	)
