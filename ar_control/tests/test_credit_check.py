@@ -299,7 +299,7 @@ class TestConcurrentSubmissions(ARTestCase):
 		site, sites_path = frappe.local.site, frappe.local.sites_path
 		barrier = threading.Barrier(2)
 		results: dict = {}
-		real_read = exposure.receivables_and_overdue
+		real_read = exposure.open_receivables
 
 		def slow_read(*args, **kwargs):
 			value = real_read(*args, **kwargs)
@@ -325,7 +325,7 @@ class TestConcurrentSubmissions(ARTestCase):
 				frappe.destroy()
 
 		try:
-			with mock.patch.object(exposure, "receivables_and_overdue", slow_read):
+			with mock.patch.object(exposure, "open_receivables", slow_read):
 				threads = [threading.Thread(target=submit, args=(name,)) for name in orders]
 				for thread in threads:
 					thread.start()

@@ -1,0 +1,1 @@
+"""Rerunnable benchmarks: ``bench --site SITE execute ar_control.benchmarks.<module>.run``."""
