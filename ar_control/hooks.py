@@ -57,4 +57,7 @@ scheduler_events = {
 	"daily_long": [
 		"ar_control.tasks.review_credit_assessments",
 	],
+	"monthly_long": [
+		"ar_control.tasks.write_monthly_kpi_snapshots",
+	],
 }

@@ -11,3 +11,11 @@ def review_credit_assessments() -> None:
 	from ar_control.credit.review import run
 
 	run()
+
+
+def write_monthly_kpi_snapshots() -> None:
+	"""Monthly: last month's Collection KPI Snapshots for every company and sales person, and an
+	alert for each threshold a snapshot crosses (once per snapshot)."""
+	from ar_control.kpi.snapshots import write_monthly_snapshots
+
+	write_monthly_snapshots()

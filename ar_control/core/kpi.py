@@ -25,11 +25,11 @@ collection rate.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import NamedTuple
 
-from ar_control.core.money import ZERO, percent, round_money
+from ar_control.core.money import HUNDRED, ZERO, percent, round_money
 from ar_control.core.problems import Problem, _, raise_if
 
 
@@ -168,3 +168,120 @@ def compute(figures: PeriodFigures) -> Kpis:
 		target_dso=f.target_dso,
 		dso_gap=_r(gap),
 	)
+
+
+# --- totals ---------------------------------------------------------------------------------------
+
+_AMOUNT_FIELDS = (
+	"opening_ar",
+	"credit_sales",
+	"collections",
+	"written_off",
+	"closing_ar",
+	"closing_current_ar",
+	"closing_overdue_ar",
+	"closing_over_90_ar",
+)
+
+
+def total_figures(rows: Iterable[PeriodFigures], target_dso: Decimal | None = None) -> PeriodFigures:
+	"""The figures of several owners of the same period (e.g. every sales person) added up.
+
+	Amounts add field by field and the count-back months month by month; every row must cover the
+	same period (same days, same months). The KPIs of the total are computed from these sums,
+	never averaged from the rows' KPIs.
+	"""
+	rows = list(rows)
+	if not rows:
+		raise ValueError("total_figures needs at least one row")
+	first = rows[0]
+	if any(row.days != first.days or len(row.months) != len(first.months) for row in rows):
+		raise ValueError("rows of different periods cannot be added up")
+	sums = {name: sum((getattr(row, name) for row in rows), ZERO) for name in _AMOUNT_FIELDS}
+	months = tuple(
+		MonthSales(month.days, sum((row.months[i].sales for row in rows), ZERO))
+		for i, month in enumerate(first.months)
+	)
+	return PeriodFigures(days=first.days, months=months, target_dso=target_dso, **sums)
+
+
+# --- targets and alerts ---------------------------------------------------------------------------
+
+
+class CollectionTarget(NamedTuple):
+	"""What the credit manager expects of one sales person (``""`` = the company default).
+
+	``None`` (or an empty field) means "no target" / "no alert" for that figure.
+	"""
+
+	sales_person: str = ""
+	target_dso: Decimal | None = None
+	target_collection_rate: Decimal | None = None
+	dso_margin: Decimal = ZERO
+	overdue_ratio_limit: Decimal | None = None
+	over_90_share_limit: Decimal | None = None
+
+
+def check_target(target: CollectionTarget) -> list[Problem]:
+	problems: list[Problem] = []
+	if target.target_dso is not None and target.target_dso < 0:
+		problems.append(Problem("target_dso_negative", _("A target DSO must not be negative.")))
+	if target.dso_margin < 0:
+		problems.append(Problem("dso_margin_negative", _("The DSO alert margin must not be negative.")))
+	percents = (
+		(target.target_collection_rate, _("Target Collection Rate")),
+		(target.overdue_ratio_limit, _("Overdue Ratio Limit")),
+		(target.over_90_share_limit, _("Share over 90 Days Limit")),
+	)
+	for value, label in percents:
+		if value is not None and not ZERO <= value <= HUNDRED:
+			problems.append(Problem("percent_out_of_range", _("{0} must lie between 0 and 100 %."), (label,)))
+	return problems
+
+
+def target_for(targets: Iterable[CollectionTarget], sales_person: str = "") -> CollectionTarget | None:
+	"""The sales person's own target, else the company default (``sales_person == ""``), else ``None``."""
+	by_owner = {target.sales_person: target for target in targets}
+	return by_owner.get(sales_person) or by_owner.get("")
+
+
+def threshold_breaches(kpis: Kpis, target: CollectionTarget | None) -> list[Problem]:
+	"""Every threshold the KPIs cross, as data (a stable code, a message template, its figures).
+
+	- ``dso_above_target``: DSO (count-back) > target DSO + margin;
+	- ``overdue_ratio_above_limit``: overdue ratio > its limit;
+	- ``over_90_share_above_limit``: share over 90 days > its limit.
+
+	A figure that is undefined (``None``) or has no target crosses nothing. "Above" is strict:
+	a figure exactly on its limit is still within it.
+	"""
+	if target is None:
+		return []
+	breaches: list[Problem] = []
+	dso = kpis.dso_count_back
+	if dso is not None and target.target_dso is not None and dso > target.target_dso + target.dso_margin:
+		breaches.append(
+			Problem(
+				"dso_above_target",
+				_("DSO is {0} days, more than {1} days above the target of {2} days."),
+				(dso, target.dso_margin, target.target_dso),
+			)
+		)
+	limits = (
+		(
+			kpis.overdue_ratio,
+			target.overdue_ratio_limit,
+			"overdue_ratio_above_limit",
+			_("The overdue ratio is {0} %, above the limit of {1} %."),
+		),
+		(
+			kpis.over_90_share,
+			target.over_90_share_limit,
+			"over_90_share_above_limit",
+			_("The share of receivables over 90 days past due is {0} %, above the limit of {1} %."),
+		),
+	)
+	for value, limit, code, message in limits:
+		if value is not None and limit is not None and value > limit:
+			breaches.append(Problem(code, message, (value, limit)))
+	return breaches

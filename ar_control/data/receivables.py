@@ -29,16 +29,11 @@ def currency_precision() -> int:
 	return cint(get_currency_precision()) or 2
 
 
-def open_items_query(
-	company: str, as_of: date | None, customers: Iterable[str] | None = None, precision: int = 2
-):
-	"""The ``frappe.qb`` query behind :func:`open_items`; callers may add conditions and joins.
-
-	``as_of`` ``None`` takes every ledger row, future-dated ones included (what is owed now or
-	will be owed, as the credit check needs it).
-	"""
-	ple = frappe.qb.DocType("Payment Ledger Entry")
-	own_row = (ple.voucher_type == ple.against_voucher_type) & (ple.voucher_no == ple.against_voucher_no)
+def receivable_conditions(
+	ple, company: str, as_of: date | None, customers: Iterable[str] | None = None
+) -> list:
+	"""The ledger rows ERPNext's Accounts Receivable report reads: the company's customers on
+	receivable accounts, not delinked, posted on or before ``as_of`` (any date when ``None``)."""
 	conditions = [
 		ple.company == company,
 		ple.party_type == "Customer",
@@ -49,6 +44,20 @@ def open_items_query(
 		conditions.append(ple.posting_date <= as_of)
 	if customers is not None:
 		conditions.append(ple.party.isin(list(customers) or [""]))
+	return conditions
+
+
+def open_items_query(
+	company: str, as_of: date | None, customers: Iterable[str] | None = None, precision: int = 2
+):
+	"""The ``frappe.qb`` query behind :func:`open_items`; callers may add conditions and joins.
+
+	``as_of`` ``None`` takes every ledger row, future-dated ones included (what is owed now or
+	will be owed, as the credit check needs it).
+	"""
+	ple = frappe.qb.DocType("Payment Ledger Entry")
+	own_row = (ple.voucher_type == ple.against_voucher_type) & (ple.voucher_no == ple.against_voucher_no)
+	conditions = receivable_conditions(ple, company, as_of, customers)
 	outstanding = Sum(ple.amount)
 	return (
 		frappe.qb.from_(ple)

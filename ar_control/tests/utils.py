@@ -385,6 +385,21 @@ def sales_team(*shares: tuple[str, float]) -> list[dict]:
 	return [{"sales_person": person, "allocated_percentage": percent} for person, percent in shares]
 
 
+def make_customer_group(prefix: str = "AR Test Group") -> str:
+	"""A customer group of its own, so a report can be narrowed to one test's customers."""
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Customer Group",
+				"customer_group_name": f"{prefix} {frappe.generate_hash(length=6)}",
+				"parent_customer_group": "All Customer Groups",
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
 def make_collection_target(sales_person: str | None = None, company: str = COMPANY, **values):
 	return frappe.get_doc(
 		{

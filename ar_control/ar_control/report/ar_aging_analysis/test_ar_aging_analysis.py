@@ -26,6 +26,7 @@ from ar_control.tests.utils import (
 	make_advance,
 	make_credit_note,
 	make_customer,
+	make_customer_group,
 	make_journal_entry_against,
 	make_payment,
 	make_sales_invoice,
@@ -40,25 +41,11 @@ AS_OF = "2026-06-30"
 USD_ACCOUNT = "_Test Receivable USD - _TC"
 
 
-def make_customer_group() -> str:
-	return (
-		frappe.get_doc(
-			{
-				"doctype": "Customer Group",
-				"customer_group_name": f"AR Aging Test {frappe.generate_hash(length=6)}",
-				"parent_customer_group": "All Customer Groups",
-			}
-		)
-		.insert(ignore_permissions=True)
-		.name
-	)
-
-
 class AgingLedgerCase(ARTestCase):
 	"""The shared ledger of the aging tests."""
 
 	def setUp(self):
-		self.group = make_customer_group()
+		self.group = make_customer_group("AR Aging Test")
 		self.local = make_customer("AR Aging Local", customer_group=self.group)
 		self.foreign = make_customer(
 			"AR Aging USD", currency="USD", receivable_account=USD_ACCOUNT, customer_group=self.group
@@ -99,6 +86,10 @@ class AgingLedgerCase(ARTestCase):
 			disable_rounded_total=1,
 		)
 		self.customers = [self.local, self.foreign, self.shared]
+
+	def tearDown(self):
+		# v15's FrappeTestCase rolls back once per class; each test here builds its own ledger
+		frappe.db.rollback()
 
 	def erpnext(self, basis="Due Date", boundaries="30, 60, 90, 120"):
 		"""ERPNext's voucher rows for our customers."""

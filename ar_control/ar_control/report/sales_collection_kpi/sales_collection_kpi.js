@@ -1,0 +1,73 @@
+// Copyright (c) 2026, ar_control developers and contributors
+// For license information, please see license.txt
+
+frappe.query_reports["Sales Collection KPI"] = {
+	filters: [
+		{
+			fieldname: "company",
+			label: __("Company"),
+			fieldtype: "Link",
+			options: "Company",
+			reqd: 1,
+			default: frappe.defaults.get_user_default("Company"),
+		},
+		{
+			fieldname: "period",
+			label: __("Period"),
+			fieldtype: "Select",
+			options: ["Month", "Quarter", "Year", "Date Range"],
+			default: "Month",
+			reqd: 1,
+		},
+		{
+			fieldname: "date",
+			label: __("Any Day of the Period"),
+			fieldtype: "Date",
+			default: frappe.datetime.add_months(frappe.datetime.get_today(), -1),
+			depends_on: "eval:doc.period != 'Date Range'",
+		},
+		{
+			fieldname: "from_date",
+			label: __("From Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.add_months(frappe.datetime.month_start(), -1),
+			depends_on: "eval:doc.period == 'Date Range'",
+		},
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.add_days(frappe.datetime.month_start(), -1),
+			depends_on: "eval:doc.period == 'Date Range'",
+		},
+		{
+			fieldname: "sales_person",
+			label: __("Sales Person"),
+			fieldtype: "Link",
+			options: "Sales Person",
+			description: __("This sales person and everyone below them in the tree"),
+		},
+		{
+			fieldname: "customer_group",
+			label: __("Customer Group"),
+			fieldtype: "Link",
+			options: "Customer Group",
+		},
+		{
+			fieldname: "territory",
+			label: __("Territory"),
+			fieldtype: "Link",
+			options: "Territory",
+		},
+	],
+
+	formatter(value, row, column, data, default_formatter) {
+		value = default_formatter(value, row, column, data);
+		if (!data) return value;
+		if (data.is_total) value = `<b>${value}</b>`;
+		if (column.fieldname === "dso_gap" && data.dso_gap > 0) {
+			value = `<span class="text-danger">${value}</span>`;
+		}
+		return value;
+	},
+};

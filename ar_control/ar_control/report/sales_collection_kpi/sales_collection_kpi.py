@@ -1,0 +1,193 @@
+# Copyright (c) 2026, ar_control developers and contributors
+# For license information, please see license.txt
+
+"""Sales Collection KPI: per sales person (through each invoice's Sales Team allocation) and in
+total, how much of the period's receivables was turned into cash and how fast.
+
+The ledger figures come from one grouped query (:mod:`ar_control.data.kpi_figures`), the
+formulas from :mod:`ar_control.core.kpi`; this module reads the filters and lays out the rows.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import getdate
+
+from ar_control.core.period import PeriodKind, make_period, period_containing
+from ar_control.core.problems import RuleError
+from ar_control.kpi.measure import KpiRow, measure
+from ar_control.messages import throw
+
+FIGURES = (
+	("opening_ar", "opening_ar"),
+	("credit_sales", "credit_sales"),
+	("collections", "collections"),
+	("written_off", "written_off"),
+	("closing_ar", "closing_ar"),
+	("current_ar", "closing_current_ar"),
+	("overdue_ar", "closing_overdue_ar"),
+	("over_90_ar", "closing_over_90_ar"),
+)
+KPIS = (
+	("dso_count_back", "dso_count_back"),
+	("dso_simple", "dso_simple"),
+	("best_possible_dso", "best_possible_dso"),
+	("add", "add"),
+	("cei", "cei"),
+	("overdue_ratio", "overdue_ratio"),
+	("over_90_share", "over_90_share"),
+	("collection_rate", "collection_rate"),
+	("bad_debt_ratio", "bad_debt_ratio"),
+	("target_dso", "target_dso"),
+	("dso_gap", "dso_gap"),
+)
+
+
+class InvalidKpiPeriodError(frappe.ValidationError):
+	"""A KPI period that ends before it starts, or an unknown kind of period."""
+
+
+def execute(filters=None):
+	filters = frappe._dict(filters or {})
+	company = filters.company or frappe.defaults.get_user_default("Company")
+	if not company:
+		frappe.throw(_("Please select a company."), title=_("Company Required"))
+	period = period_of(filters)
+	rows, total = measure(company, period, filters.customer_group, filters.territory, filters.sales_person)
+	currency = frappe.get_cached_value("Company", company, "default_currency")
+	data = [row_of(row, currency) for row in rows]
+	total_row = row_of(total, currency)
+	total_row.update({"sales_person": _("Total"), "bold": 1, "is_total": 1})
+	data.append(total_row)
+	return columns(), data, period_message(period), chart(rows, total), summary(total, currency)
+
+
+def period_of(filters):
+	try:
+		kind = PeriodKind(filters.period or PeriodKind.MONTH.value)
+	except ValueError:
+		frappe.throw(_("Unknown period {0}.").format(filters.period), exc=InvalidKpiPeriodError)
+	try:
+		if kind is PeriodKind.RANGE:
+			if not (filters.from_date and filters.to_date):
+				frappe.throw(_("A date range needs a From Date and a To Date."), exc=InvalidKpiPeriodError)
+			return make_period(getdate(filters.from_date), getdate(filters.to_date))
+		return period_containing(kind, getdate(filters.date or frappe.flags.current_date or None))
+	except RuleError as error:
+		throw(error, _("Invalid KPI Period"), InvalidKpiPeriodError)
+
+
+def period_message(period) -> str:
+	return _("Period {0} to {1} ({2} days)").format(
+		frappe.format(period.start, "Date"), frappe.format(period.end, "Date"), period.days
+	)
+
+
+def columns() -> list[dict]:
+	def money(fieldname, label):
+		return {
+			"fieldname": fieldname,
+			"label": label,
+			"fieldtype": "Currency",
+			"options": "currency",
+			"width": 120,
+		}
+
+	def days(fieldname, label):
+		return {"fieldname": fieldname, "label": label, "fieldtype": "Float", "precision": 1, "width": 100}
+
+	def ratio(fieldname, label):
+		return {"fieldname": fieldname, "label": label, "fieldtype": "Percent", "width": 100}
+
+	return [
+		{
+			"fieldname": "sales_person",
+			"label": _("Sales Person"),
+			"fieldtype": "Link",
+			"options": "Sales Person",
+			"width": 180,
+		},
+		money("opening_ar", _("Opening AR")),
+		money("credit_sales", _("Credit Sales")),
+		money("collections", _("Collections")),
+		money("closing_ar", _("Closing AR")),
+		money("current_ar", _("Current AR")),
+		money("overdue_ar", _("Overdue AR")),
+		money("over_90_ar", _("AR over 90 Days")),
+		money("written_off", _("Written Off")),
+		days("dso_count_back", _("DSO (Count-back)")),
+		days("dso_simple", _("DSO (Simple)")),
+		days("best_possible_dso", _("Best Possible DSO")),
+		days("add", _("ADD")),
+		ratio("cei", _("CEI")),
+		ratio("overdue_ratio", _("Overdue Ratio")),
+		ratio("over_90_share", _("Share over 90 Days")),
+		ratio("collection_rate", _("Collection Rate")),
+		ratio("bad_debt_ratio", _("Bad-debt Ratio")),
+		days("target_dso", _("Target DSO")),
+		days("dso_gap", _("DSO Gap")),
+		{
+			"fieldname": "currency",
+			"label": _("Currency"),
+			"fieldtype": "Link",
+			"options": "Currency",
+			"hidden": 1,
+		},
+	]
+
+
+def row_of(row: KpiRow, currency: str) -> dict:
+	"""Undefined KPIs (a zero base) stay empty rather than showing a misleading 0."""
+	data = {"sales_person": row.sales_person, "currency": currency}
+	if row.sales_person == "":
+		data.update(sales_person=_("Not Assigned"), not_assigned=1)
+	data.update({field: getattr(row.figures, attribute) for field, attribute in FIGURES})
+	data.update({field: getattr(row.kpis, attribute) for field, attribute in KPIS})
+	return data
+
+
+def chart(rows: list[KpiRow], total: KpiRow) -> dict:
+	shown = [row for row in rows if row.sales_person] + [total]
+	labels = [row.sales_person or _("Total") for row in shown]
+
+	def values(attribute):
+		return [float(getattr(row.kpis, attribute) or 0) for row in shown]
+
+	return {
+		"data": {
+			"labels": labels,
+			"datasets": [
+				{"name": _("DSO (Count-back)"), "values": values("dso_count_back")},
+				{"name": _("Best Possible DSO"), "values": values("best_possible_dso")},
+				{"name": _("ADD"), "values": values("add")},
+				{"name": _("Target DSO"), "values": values("target_dso")},
+			],
+		},
+		"type": "bar",
+		"fieldtype": "Float",
+		"colors": ["#5e64ff", "#29cd42", "#ff5858", "#ffa00a"],
+	}
+
+
+def summary(total: KpiRow, currency: str) -> list[dict]:
+	def figure(value, label, datatype="Float", indicator=None):
+		if value is None:
+			return {"value": _("n/a"), "label": label, "datatype": "Data"}
+		item = {"value": value, "label": label, "datatype": datatype}
+		if datatype == "Currency":
+			item["currency"] = currency
+		if indicator:
+			item["indicator"] = indicator
+		return item
+
+	kpis = total.kpis
+	gap = kpis.dso_gap
+	return [
+		figure(kpis.dso_count_back, _("DSO (Count-back)"), indicator="Red" if gap and gap > 0 else "Green"),
+		figure(kpis.best_possible_dso, _("Best Possible DSO")),
+		figure(kpis.add, _("Average Days Delinquent")),
+		figure(kpis.cei, _("CEI"), "Percent"),
+		figure(kpis.collection_rate, _("Collection Rate"), "Percent"),
+		figure(total.figures.closing_ar, _("Closing AR"), "Currency"),
+	]

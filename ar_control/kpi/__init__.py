@@ -1,0 +1,1 @@
+"""Sales collection KPIs: measure a period, keep monthly snapshots, alert on thresholds."""

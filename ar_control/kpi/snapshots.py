@@ -1,0 +1,220 @@
+"""Collection KPI Snapshots: the month's figures, kept so that trends survive later changes to
+the ledger, and the alerts a snapshot raises.
+
+The monthly job writes, for every company with receivables, one snapshot of the whole company
+and one per sales person for the month before the day it runs. A snapshot that exists is kept
+as it is (the point of a snapshot is that a back-dated payment does not rewrite history) unless
+it is explicitly retaken on demand. Each threshold a snapshot crosses is notified once: the
+codes already notified are stored on the snapshot, so running the job again, or after a crash
+halfway, never notifies twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import frappe
+from frappe import _
+from frappe.query_builder import Criterion
+from frappe.utils import get_link_to_form, getdate
+
+from ar_control.core.kpi import threshold_breaches
+from ar_control.core.period import Period, month_of, previous_month
+from ar_control.kpi.measure import KpiRow, measure
+from ar_control.messages import as_html, translate
+from ar_control.roles import CREDIT_MANAGER
+
+SNAPSHOT = "Collection KPI Snapshot"
+
+# snapshot field: attribute of PeriodFigures / Kpis (undefined KPIs are stored as 0 and listed)
+FIGURES = {
+	"opening_ar": "opening_ar",
+	"credit_sales": "credit_sales",
+	"collections": "collections",
+	"written_off": "written_off",
+	"closing_ar": "closing_ar",
+	"current_ar": "closing_current_ar",
+	"overdue_ar": "closing_overdue_ar",
+	"over_90_ar": "closing_over_90_ar",
+}
+KPIS = {
+	"dso_count_back": "dso_count_back",
+	"dso_simple": "dso_simple",
+	"best_possible_dso": "best_possible_dso",
+	"average_days_delinquent": "add",
+	"cei": "cei",
+	"overdue_ratio": "overdue_ratio",
+	"over_90_share": "over_90_share",
+	"collection_rate": "collection_rate",
+	"bad_debt_ratio": "bad_debt_ratio",
+	"target_dso": "target_dso",
+	"dso_gap": "dso_gap",
+}
+
+
+def today() -> date:
+	return getdate(frappe.flags.current_date or None)
+
+
+def write_monthly_snapshots() -> None:
+	"""The scheduled job: last month's snapshots for every company, committed company by company."""
+	period = previous_month(today())
+	for company in frappe.get_all("Company", pluck="name"):
+		write_snapshots(company, period)
+		# one company at a time: a crash later keeps the companies already done, and a re-run
+		# skips their snapshots and alerts
+		frappe.db.commit()
+
+
+def write_snapshots(company: str, period: Period, retake: bool = False) -> list[str]:
+	"""Snapshots of ``period`` for the company and each of its sales persons; returns their names.
+
+	Nothing is written for a company without any receivables up to the period end.
+	"""
+	rows, total = measure(company, period)
+	if not rows:
+		return []
+	existing = {
+		row.sales_person or "": row.name
+		for row in frappe.get_all(
+			SNAPSHOT,
+			filters={"company": company, "period_start": period.start, "period_end": period.end},
+			fields=["name", "sales_person"],
+		)
+	}
+	currency = frappe.get_cached_value("Company", company, "default_currency")
+	recipients = Recipients([row.sales_person for row in rows if row.sales_person])
+	names = []
+	for row in [total, *(row for row in rows if row.sales_person)]:
+		owner = row.sales_person or ""
+		if owner in existing and not retake:
+			names.append(existing[owner])
+			continue
+		doc = frappe.get_doc(SNAPSHOT, existing[owner]) if owner in existing else frappe.new_doc(SNAPSHOT)
+		fill(doc, company, period, row, currency)
+		new_alerts = record_alerts(doc, row)
+		doc.flags.ignore_permissions = True
+		doc.save()
+		if new_alerts:
+			notify(doc, new_alerts, recipients.for_owner(owner))
+		names.append(doc.name)
+	return names
+
+
+def fill(doc, company: str, period: Period, row: KpiRow, currency: str) -> None:
+	doc.update(
+		{
+			"company": company,
+			"sales_person": row.sales_person or None,
+			"currency": currency,
+			"period_start": period.start,
+			"period_end": period.end,
+			"target_collection_rate": float(row.target.target_collection_rate or 0) if row.target else 0,
+		}
+	)
+	for field, attribute in FIGURES.items():
+		doc.set(field, float(getattr(row.figures, attribute)))
+	undefined = []
+	for field, attribute in KPIS.items():
+		value = getattr(row.kpis, attribute)
+		doc.set(field, 0 if value is None else float(value))
+		if value is None and field not in ("target_dso", "dso_gap"):
+			undefined.append(doc.meta.get_label(field))
+	doc.undefined_figures = ", ".join(undefined)
+
+
+def record_alerts(doc, row: KpiRow) -> list:
+	"""Set the thresholds crossed on the snapshot; return those not notified before."""
+	breaches = threshold_breaches(row.kpis, row.target)
+	doc.alerts = "\n".join(translate(breach) for breach in breaches)
+	sent = set((doc.alerts_sent or "").split())
+	new = [breach for breach in breaches if breach.code not in sent]
+	doc.alerts_sent = " ".join(sorted(sent | {breach.code for breach in new}))
+	return new
+
+
+class Recipients:
+	"""Who hears of an alert: every enabled Credit Manager, and the sales person's own user."""
+
+	def __init__(self, sales_persons: list[str]):
+		user = frappe.qb.DocType("User")
+		has_role = frappe.qb.DocType("Has Role")
+		self.credit_managers = (
+			frappe.qb.from_(user)
+			.join(has_role)
+			.on((has_role.parent == user.name) & (has_role.parenttype == "User"))
+			.select(user.name)
+			.distinct()
+			.where(
+				Criterion.all(
+					[
+						has_role.role == CREDIT_MANAGER,
+						user.enabled == 1,
+						user.name.notin(["Administrator", "Guest"]),
+					]
+				)
+			)
+			.run(pluck=True)
+		)
+		person = frappe.qb.DocType("Sales Person")
+		employee = frappe.qb.DocType("Employee")
+		self.users = dict(
+			frappe.qb.from_(person)
+			.join(employee)
+			.on(employee.name == person.employee)
+			.select(person.name, employee.user_id)
+			.where(person.name.isin(sales_persons or [""]) & employee.user_id.isnotnull())
+			.run()
+		)
+
+	def for_owner(self, sales_person: str) -> list[str]:
+		users = list(self.credit_managers)
+		user = self.users.get(sales_person)
+		if user and user not in users:
+			users.append(user)
+		return users
+
+
+def notify(doc, breaches: list, users: list[str]) -> None:
+	"""One Notification Log per user, listing every new threshold the snapshot crosses."""
+	owner = doc.sales_person or doc.company
+	subject = _("Collection KPI alert for {0}, {1}").format(owner, frappe.format(doc.period_end, "Date"))
+	content = f"<p>{as_html(breaches)}</p><p>{get_link_to_form(SNAPSHOT, doc.name)}</p>"
+	for user in users:
+		frappe.get_doc(
+			{
+				"doctype": "Notification Log",
+				"for_user": user,
+				"type": "Alert",
+				"subject": subject,
+				"email_content": content,
+				"document_type": SNAPSHOT,
+				"document_name": doc.name,
+				"from_user": "Administrator",
+			}
+		).insert(ignore_permissions=True)
+
+
+@frappe.whitelist()
+def take_snapshots(company: str, month: str | None = None) -> str:
+	"""On demand: (re)take the snapshots of the month containing ``month`` (default: last month).
+
+	Runs in the background; only a Credit Manager or System Manager may ask for it.
+	"""
+	if not {CREDIT_MANAGER, "System Manager"} & set(frappe.get_roles()):
+		frappe.throw(_("Only a Credit Manager may take KPI snapshots."), frappe.PermissionError)
+	frappe.has_permission("Company", "read", company, throw=True)
+	period = month_of(getdate(month)) if month else previous_month(today())
+	frappe.enqueue(
+		"ar_control.kpi.snapshots.write_snapshots",
+		queue="long",
+		job_id=f"ar_control_kpi_snapshots::{company}::{period.end}",
+		deduplicate=True,
+		enqueue_after_commit=True,
+		company=company,
+		period=period,
+		retake=True,
+	)
+	return _("The snapshots of {0} for {1} will be taken in the background.").format(
+		company, frappe.format(period.end, "Date")
+	)
