@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import frappe
 from frappe.query_builder.functions import Coalesce, Count, Max, Sum
+from frappe.query_builder.terms import ValueWrapper
 from frappe.utils import getdate
 
 from ar_control.core.aging import (
@@ -41,6 +42,7 @@ from ar_control.data.dimensions import (
 from ar_control.data.receivables import currency_precision, open_items_query
 
 GROUP_BY = ("Customer", "Sales Person", "Territory", "Customer Group", "Voucher")
+COMPANY = "Company"  # no grouping: one row, the company's total (for the workspace)
 
 
 class Voucher(NamedTuple):
@@ -80,7 +82,7 @@ def aging_totals(
 	The total is the exact sum of the unrounded groups, rounded once, so it equals ERPNext's
 	grand total even where sales-person shares leave fractions of a cent in single rows.
 	"""
-	if group_by not in GROUP_BY:
+	if group_by not in (*GROUP_BY, COMPANY):
 		raise ValueError(f"cannot group aging by {group_by!r}")
 	as_of = getdate(as_of)
 	precision = currency_precision()
@@ -118,6 +120,8 @@ def aging_totals(
 			Max(customer.customer_name).as_("name"),
 		).groupby(*keys)
 		query = query.orderby(vouchers.party).orderby(Max(posting))
+	elif group_by == COMPANY:
+		query = query.select(ValueWrapper(company).as_("group_key"))
 	else:
 		key = {
 			"Customer": vouchers.party,

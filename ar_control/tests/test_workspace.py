@@ -1,0 +1,99 @@
+"""The AR Control workspace: its number cards and charts compute what they claim, and it loads."""
+
+import json
+
+import frappe
+from frappe.desk.doctype.number_card.number_card import get_result
+from frappe.utils import flt
+
+from ar_control.kpi import dashboard
+from ar_control.tests.utils import (
+	COMPANY,
+	TEST_DEPENDENCIES,
+	ARTestCase,
+	make_customer,
+	make_payment,
+	make_sales_invoice,
+)
+
+test_dependencies = TEST_DEPENDENCIES
+
+FILTERS = json.dumps({"company": COMPANY})
+
+
+def make_snapshot(period_end: str, dso: float, cei: float) -> str:
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Collection KPI Snapshot",
+				"company": COMPANY,
+				"period_start": period_end[:8] + "01",
+				"period_end": period_end,
+				"dso_count_back": dso,
+				"best_possible_dso": dso / 2,
+				"cei": cei,
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
+class TestWorkspace(ARTestCase):
+	def tearDown(self):
+		frappe.flags.current_date = None
+		frappe.db.rollback()
+
+	def test_the_dso_card_shows_the_latest_company_snapshot(self):
+		make_snapshot("2026-04-30", 52.5, 80)
+		make_snapshot("2026-05-31", 47.25, 85)
+		card = dashboard.dso(FILTERS)
+		self.assertEqual(card["value"], 47.25)
+		self.assertEqual(card["route"], ["query-report", "Sales Collection KPI"])
+		self.assertEqual(card["route_options"]["date"], "2026-05-01")
+
+	def test_the_overdue_ratio_card_and_the_aging_chart_read_todays_ledger(self):
+		customer = make_customer()
+		make_sales_invoice(customer, 600, "2026-01-02", "2026-01-10")  # 21 days late on 31 January
+		make_sales_invoice(customer, 400, "2026-01-20", "2026-02-19")  # not yet due
+		frappe.flags.current_date = "2026-01-31"
+		self.assertEqual(flt(dashboard.overdue_ratio(FILTERS)["value"]), 60.0)
+		chart = dashboard.aging_buckets(FILTERS)
+		self.assertEqual(chart["labels"][:2], ["Not Due", "0-30"])
+		self.assertEqual(chart["datasets"][0]["values"][:2], [400.0, 600.0])
+
+	def test_the_trend_chart_runs_oldest_first(self):
+		make_snapshot("2026-05-31", 47.25, 85)
+		make_snapshot("2026-04-30", 52.5, 80)
+		chart = dashboard.kpi_trend(FILTERS)
+		dso, best, cei = chart["datasets"]
+		self.assertEqual(dso["values"], [52.5, 47.25])
+		self.assertEqual(best["values"], [26.25, 23.625])
+		self.assertEqual(cei["values"], [80, 85])
+
+	def test_the_credit_hold_card_counts_customers_on_hold(self):
+		card = frappe.get_doc("Number Card", "Customers on Credit Hold")
+		before = get_result(card.as_dict(), card.filters_json)
+		make_customer(ar_credit_hold=1, ar_credit_hold_reason="Overdue over 90 days")
+		make_customer()
+		self.assertEqual(get_result(card.as_dict(), card.filters_json), before + 1)
+
+	def test_cards_need_read_access_to_the_snapshots(self):
+		frappe.set_user("Guest")
+		try:
+			with self.assertRaises(frappe.PermissionError):
+				dashboard.overdue_ratio(FILTERS)
+		finally:
+			frappe.set_user("Administrator")
+
+	def test_the_workspace_loads_with_every_card_chart_and_link(self):
+		from frappe.desk.desktop import get_desktop_page
+
+		page = get_desktop_page(json.dumps({"name": "AR Control", "title": "AR Control"}))
+		cards = {card.get("number_card_name") for card in page["number_cards"]["items"]}
+		self.assertTrue({"DSO Last Month", "Overdue Ratio", "Customers on Credit Hold"} <= cards)
+		charts = {chart.get("chart_name") for chart in page["charts"]["items"]}
+		self.assertEqual(charts, {"AR DSO and CEI Trend", "AR Aging Buckets"})
+		links = {link.get("link_to") for card in page["cards"]["items"] for link in card.get("links")}
+		for name in ("Sales Collection KPI", "AR Aging Analysis", "Collection Target", "AR Control Settings"):
+			self.assertIn(name, links)
