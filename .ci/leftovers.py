@@ -9,7 +9,7 @@ from pathlib import Path
 
 import frappe
 
-from ar_control.install import CUSTOM_FIELDS
+from ar_control.install import CUSTOM_FIELDS, EMAIL_TEMPLATES, INDEXES
 from ar_control.roles import ROLES
 
 APP = Path(__file__).resolve().parent.parent / "ar_control"
@@ -30,6 +30,8 @@ def main(site: str) -> int:
 			for n in frappe.get_all("Custom Field", {"dt": doctype, "fieldname": ("in", names)}, pluck="name")
 		]
 	found += [f"Role {n}" for n in frappe.get_all("Role", {"name": ("in", ROLES)}, pluck="name")]
+	found += [f"Email Template {n}" for n in EMAIL_TEMPLATES if frappe.db.exists("Email Template", n)]
+	found += [f"index {i} on {d}" for d, (i, _c) in INDEXES.items() if frappe.db.has_index(f"tab{d}", i)]
 	for path in APP.glob("*/doctype/*/*.json"):
 		if path.stem == path.parent.name:
 			name = json.loads(path.read_text())["name"]

@@ -40,7 +40,30 @@ doc_events = {
 		"before_update_after_submit": "ar_control.overrides.sales_documents.before_update_after_submit",
 	},
 	"Delivery Note": _sales_document_events,
-	"Sales Invoice": _sales_document_events,
+	"Sales Invoice": {
+		**_sales_document_events,
+		"on_submit": "ar_control.overrides.payments.sales_invoice",
+		"on_cancel": "ar_control.overrides.payments.sales_invoice",
+	},
+	"Payment Entry": {
+		"on_submit": "ar_control.overrides.payments.payment_entry",
+		"on_cancel": "ar_control.overrides.payments.payment_entry",
+	},
+	"Journal Entry": {
+		"on_submit": "ar_control.overrides.payments.journal_entry",
+		"on_cancel": "ar_control.overrides.payments.journal_entry",
+	},
+}
+
+# Who sees which collection cases and activities
+permission_query_conditions = {
+	"Collection Case": "ar_control.collection.permissions.case_query",
+	"Collection Activity": "ar_control.collection.permissions.activity_query",
+}
+
+has_permission = {
+	"Collection Case": "ar_control.collection.permissions.case_has_permission",
+	"Collection Activity": "ar_control.collection.permissions.activity_has_permission",
 }
 
 # The credit panel on the sales forms
@@ -56,6 +79,7 @@ doctype_js = {
 scheduler_events = {
 	"daily_long": [
 		"ar_control.tasks.review_credit_assessments",
+		"ar_control.tasks.run_collection_ladder",
 	],
 	"monthly_long": [
 		"ar_control.tasks.write_monthly_kpi_snapshots",

@@ -71,6 +71,21 @@ CUSTOM_FIELDS = {
 			"no_copy": 1,
 		},
 		{
+			"fieldname": "ar_collector",
+			"fieldtype": "Link",
+			"label": "Collector",
+			"options": "User",
+			"insert_after": "ar_credit_hold_source",
+			"description": "Owns this customer's collection cases (default: AR Control Settings).",
+		},
+		{
+			"fieldname": "ar_finance_owner",
+			"fieldtype": "Link",
+			"label": "Finance Owner",
+			"options": "User",
+			"insert_after": "ar_collector",
+		},
+		{
 			"fieldname": "ar_credit_hold_source",
 			"fieldtype": "Data",
 			"label": "Credit Hold Set By",
@@ -103,6 +118,7 @@ def after_install() -> None:
 	make_roles()
 	make_custom_fields()
 	make_indexes()
+	make_email_templates()
 	set_default_settings()
 	make_credit_manager_erpnext_credit_controller()
 
@@ -117,6 +133,7 @@ def before_uninstall() -> None:
 	release_erpnext_credit_controller()
 	remove_indexes()
 	remove_custom_fields()
+	remove_email_templates()
 	remove_roles()
 
 
@@ -138,6 +155,48 @@ def remove_indexes() -> None:
 	for doctype, (name, _columns) in INDEXES.items():
 		if frappe.db.has_index(f"tab{doctype}", name):
 			frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{name}`")
+
+
+EMAIL_TEMPLATES = {
+	"AR Control: Payment Reminder": {
+		"subject": "Payment reminder from {{ company }}: {{ invoices|length }} invoice(s) due soon",
+		"response_html": """<p>Dear {{ customer_name }},</p>
+<p>This is a friendly reminder that the following invoices from {{ company }} fall due shortly.</p>
+<table border="1" cellpadding="4" cellspacing="0">
+<tr><th>Invoice</th><th>Due date</th><th>Outstanding</th></tr>
+{% for invoice in invoices %}<tr><td>{{ invoice.name }}</td><td>{{ invoice.due_date }}</td>
+<td style="text-align: right">{{ invoice.outstanding }}</td></tr>{% endfor %}
+</table>
+<p>Total: <b>{{ total }}</b></p>
+<p>If you have already paid, please disregard this message. Thank you.</p>""",
+	},
+	"AR Control: Dunning Letter": {
+		"subject": "Overdue invoices: formal notice from {{ company }}",
+		"response_html": """<p>Dear {{ customer_name }},</p>
+<p>Despite our reminders, the following invoices are overdue. Please find our formal letter attached.</p>
+<table border="1" cellpadding="4" cellspacing="0">
+<tr><th>Invoice</th><th>Due date</th><th>Days overdue</th><th>Outstanding</th></tr>
+{% for invoice in invoices %}<tr><td>{{ invoice.name }}</td><td>{{ invoice.due_date }}</td>
+<td style="text-align: right">{{ invoice.days_overdue }}</td>
+<td style="text-align: right">{{ invoice.outstanding }}</td></tr>{% endfor %}
+</table>
+<p>Total overdue: <b>{{ total }}</b>. Please pay it without delay or contact us to agree on a date.</p>""",
+	},
+}
+
+
+def make_email_templates() -> None:
+	"""The default ladder's e-mails. Editable by the user; removed with the app."""
+	for name, values in EMAIL_TEMPLATES.items():
+		if not frappe.db.exists("Email Template", name):
+			frappe.get_doc({"doctype": "Email Template", "name": name, "use_html": 1, **values}).insert(
+				ignore_permissions=True
+			)
+
+
+def remove_email_templates() -> None:
+	for name in EMAIL_TEMPLATES:
+		frappe.delete_doc_if_exists("Email Template", name, force=True)
 
 
 def make_roles() -> None:

@@ -13,6 +13,13 @@ def review_credit_assessments() -> None:
 	run()
 
 
+def run_collection_ladder() -> None:
+	"""Daily: bring the collection cases in line with the ledger and do the ladder steps due."""
+	from ar_control.collection.ladder import run
+
+	run()
+
+
 def write_monthly_kpi_snapshots() -> None:
 	"""Monthly: last month's Collection KPI Snapshots for every company and sales person, and an
 	alert for each threshold a snapshot crosses (once per snapshot)."""

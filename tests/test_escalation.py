@@ -174,3 +174,92 @@ def test_days_later_never_undo_a_level_and_never_repeat_one(items, day):
 	_items, done = apply_plan(items, set(), first)
 	later = plan(items, make_ladder(), done, today + timedelta(days=30))
 	assert done.isdisjoint(s.key for s in later.steps)
+
+
+# --- the collection case --------------------------------------------------------------------------
+
+from ar_control.core.escalation import (
+	CLOSED_PAID,
+	CLOSED_WRITTEN_OFF,
+	DEFAULT_RECOVERY,
+	DISPUTED,
+	LEGAL,
+	OPEN,
+	PROMISE_TO_PAY,
+	CaseItem,
+	RecoveryStep,
+	case_status,
+	check_recovery,
+	next_ladder_date,
+	priority,
+	recoverable,
+)
+
+TODAY = date(2026, 6, 30)
+
+
+def test_recoverability_follows_seed_003_by_default():
+	assert recoverable(1, DEFAULT_RECOVERY) == 80
+	assert recoverable(730, DEFAULT_RECOVERY) == 80
+	assert recoverable(731, DEFAULT_RECOVERY) == 20
+
+
+def test_priority_is_overdue_amount_times_expected_loss_by_age():
+	items = [
+		CaseItem("SINV-1", TODAY - timedelta(days=40), D(1000)),  # 20 % expected loss: 200
+		CaseItem("SINV-2", TODAY - timedelta(days=800), D(500)),  # 80 % expected loss: 400
+		CaseItem("SINV-3", TODAY + timedelta(days=5), D(9000)),  # not overdue: not counted
+		CaseItem("SINV-4", TODAY - timedelta(days=10), D(0)),  # paid
+	]
+	result = priority(items, TODAY, DEFAULT_RECOVERY)
+	assert result.overdue == D(1500)
+	assert result.expected_loss == D("600.00")
+	assert result.loss_percent == D("40.00")
+	assert result.score == D("600.00")
+	assert priority([], TODAY, DEFAULT_RECOVERY).loss_percent is None
+
+
+def test_a_finer_curve_ranks_older_debt_first():
+	curve = [RecoveryStep(0, D(95)), RecoveryStep(90, D(70)), RecoveryStep(365, D(40))]
+	young = priority([CaseItem("A", TODAY - timedelta(days=30), D(1000))], TODAY, curve)
+	old = priority([CaseItem("B", TODAY - timedelta(days=400), D(1000))], TODAY, curve)
+	assert (young.score, old.score) == (D("50.00"), D("600.00"))
+
+
+def test_a_bad_recovery_curve_is_reported_in_full():
+	codes = [p.code for p in check_recovery([RecoveryStep(5, D(120)), RecoveryStep(5, D(20))])]
+	assert codes == ["recovery_no_start", "recovery_not_increasing", "recovery_out_of_range"]
+
+
+def test_case_status_follows_its_invoices():
+	overdue = CaseItem("A", TODAY - timedelta(days=3), D(100))
+	assert case_status([overdue], TODAY, legal=False) == OPEN
+	assert case_status([overdue._replace(promise_pending=True)], TODAY, legal=False) == PROMISE_TO_PAY
+	assert case_status([overdue._replace(disputed=True)], TODAY, legal=False) == DISPUTED
+	mixed = [overdue._replace(disputed=True), CaseItem("B", TODAY - timedelta(days=1), D(5))]
+	assert case_status(mixed, TODAY, legal=False) == OPEN
+	assert case_status([overdue._replace(promise_pending=True)], TODAY, legal=True) == LEGAL
+	not_yet_due = CaseItem("C", TODAY + timedelta(days=3), D(100))
+	assert case_status([not_yet_due, overdue._replace(outstanding=D(0))], TODAY, legal=True) == CLOSED_PAID
+	assert case_status([], TODAY, legal=False, written_off=True) == CLOSED_WRITTEN_OFF
+
+
+def test_next_ladder_date_is_the_first_level_still_ahead():
+	item = CaseItem("SINV-1", DUE, D(1000))
+	done = {("SINV-1", "reminder"), ("SINV-1", "call")}
+	assert next_ladder_date([item], make_ladder(), done, date(2026, 6, 5)) == date(2026, 6, 16)
+	# a promise to pay moves it to the day after the promised date
+	promised = item._replace(promise_pending=True, promised_date=date(2026, 6, 25))
+	assert next_ladder_date([promised], make_ladder(), done, date(2026, 6, 5)) == date(2026, 6, 26)
+	assert next_ladder_date([item._replace(disputed=True)], make_ladder(), done, date(2026, 6, 5)) is None
+
+
+def test_the_minimum_amount_counts_per_customer_and_company():
+	ladder = [Level("call", "Call", 1, Action.CALL_TASK, min_amount=D(1500))]
+	items = [
+		make_ladder_item("SINV-1", outstanding=1000)._replace(company="C1"),
+		make_ladder_item("SINV-2", outstanding=600)._replace(company="C2"),
+	]
+	assert plan(items, ladder, set(), date(2026, 6, 5)).steps == ()
+	same = [items[0], items[1]._replace(company="C1")]
+	assert [s.company for s in plan(same, ladder, set(), date(2026, 6, 5)).steps] == ["C1", "C1"]

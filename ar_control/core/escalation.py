@@ -122,6 +122,7 @@ class LadderItem(NamedTuple):
 	outstanding: Decimal
 	promise: Promise | None = None
 	disputed: bool = False
+	company: str = ""
 
 
 class Step(NamedTuple):
@@ -133,6 +134,7 @@ class Step(NamedTuple):
 	due_on: date
 	amount: Decimal
 	superseded: bool = False
+	company: str = ""
 
 	@property
 	def key(self) -> tuple[str, str]:
@@ -192,31 +194,23 @@ def plan(
 			if item.due_date + timedelta(days=level.days) <= today:
 				candidates.append((item, level))
 
-	# Minimum amount: the customer's outstanding on invoices that have reached the level.
-	reached: dict[tuple[str, str], Decimal] = {}
+	# Minimum amount: the customer's outstanding (in the company) on invoices that reached the level.
+	reached: dict[tuple[str, str, str], Decimal] = {}
 	for item, level in candidates:
-		reached[(item.customer, level.code)] = (
-			reached.get((item.customer, level.code), ZERO) + item.outstanding
-		)
+		key = (item.customer, item.company, level.code)
+		reached[key] = reached.get(key, ZERO) + item.outstanding
 
 	steps: list[Step] = []
 	for item, level in candidates:
 		if (item.invoice, level.code) in done:
 			continue
-		if reached[(item.customer, level.code)] < level.min_amount:
+		if reached[(item.customer, item.company, level.code)] < level.min_amount:
 			continue
-		steps.append(
-			Step(
-				item.invoice,
-				item.customer,
-				level,
-				item.due_date + timedelta(days=level.days),
-				item.outstanding,
-			)
-		)
+		due_on = item.due_date + timedelta(days=level.days)
+		steps.append(Step(item.invoice, item.customer, level, due_on, item.outstanding, company=item.company))
 
 	steps = _mark_superseded(steps)
-	steps.sort(key=lambda s: (s.customer, s.level.days, s.invoice))
+	steps.sort(key=lambda s: (s.customer, s.company, s.level.days, s.invoice))
 	return Plan(tuple(steps), tuple(broken), tuple(paused))
 
 
@@ -247,3 +241,143 @@ def apply_plan(
 	broken = {b.invoice for b in result.broken_promises}
 	new_items = [item._replace(promise=None) if item.invoice in broken else item for item in items]
 	return new_items, set(done) | {step.key for step in result.steps}
+
+
+# ---------------------------------------------------------------------------------------------
+# The collection case: worklist priority, status, next action
+# ---------------------------------------------------------------------------------------------
+
+
+class RecoveryStep(NamedTuple):
+	"""From ``from_days`` overdue on, ``recoverable_percent`` of a debt is expected to come in."""
+
+	from_days: int
+	recoverable_percent: Decimal
+
+
+# Seed 003: debts younger than two years are about 80 % recoverable, older ones about 20 %.
+DEFAULT_RECOVERY = (RecoveryStep(0, Decimal(80)), RecoveryStep(731, Decimal(20)))
+
+
+def check_recovery(steps: Sequence[RecoveryStep]) -> list[Problem]:
+	problems: list[Problem] = []
+	if not steps or steps[0].from_days != 0:
+		problems.append(
+			Problem("recovery_no_start", _("The recoverability curve must start at 0 days overdue."))
+		)
+	for before, after in itertools.pairwise(steps):
+		if after.from_days <= before.from_days:
+			problems.append(
+				Problem(
+					"recovery_not_increasing",
+					_("The recoverability curve's days must increase strictly: {0} after {1}."),
+					(after.from_days, before.from_days),
+				)
+			)
+	for step in steps:
+		if not Decimal(0) <= step.recoverable_percent <= Decimal(100):
+			problems.append(
+				Problem(
+					"recovery_out_of_range",
+					_("A recoverable share must be between 0 and 100 percent, not {0}."),
+					(step.recoverable_percent,),
+				)
+			)
+	return problems
+
+
+def recoverable(days_overdue: int, steps: Sequence[RecoveryStep]) -> Decimal:
+	"""The recoverable percent for a debt this many days overdue (a step function)."""
+	rate = steps[0].recoverable_percent
+	for step in steps:
+		if days_overdue >= step.from_days:
+			rate = step.recoverable_percent
+	return rate
+
+
+class CaseItem(NamedTuple):
+	"""An invoice of a collection case as the case's figures need it."""
+
+	invoice: str
+	due_date: date
+	outstanding: Decimal
+	disputed: bool = False
+	promised_date: date | None = None
+	promise_pending: bool = False
+
+
+class CasePriority(NamedTuple):
+	"""Worklist priority: overdue amount x expected loss by age (the parts shown on the case)."""
+
+	overdue: Decimal
+	expected_loss: Decimal
+	loss_percent: Decimal | None
+	score: Decimal
+
+
+def priority(items: Iterable[CaseItem], today: date, steps: Sequence[RecoveryStep]) -> CasePriority:
+	"""score = sum over overdue invoices of outstanding * (100 - recoverable(days overdue)) / 100.
+
+	Rounded to the cent; ``loss_percent`` = expected loss / overdue (the weighted loss rate).
+	"""
+	raise_if(check_recovery(steps))
+	overdue = loss = ZERO
+	for item in items:
+		days = (today - item.due_date).days
+		if item.outstanding <= 0 or days <= 0:
+			continue
+		overdue += item.outstanding
+		loss += item.outstanding * (Decimal(100) - recoverable(days, steps)) / Decimal(100)
+	loss = loss.quantize(Decimal("0.01"))
+	return CasePriority(
+		overdue, loss, (loss / overdue * 100).quantize(Decimal("0.01")) if overdue else None, loss
+	)
+
+
+OPEN = "Open"
+PROMISE_TO_PAY = "Promise to Pay"
+DISPUTED = "Disputed"
+LEGAL = "Legal"
+CLOSED_PAID = "Closed - Paid"
+CLOSED_WRITTEN_OFF = "Closed - Written Off"
+CLOSED = (CLOSED_PAID, CLOSED_WRITTEN_OFF)
+
+
+def case_status(items: Sequence[CaseItem], today: date, legal: bool, written_off: bool = False) -> str:
+	"""The status a case's invoices call for.
+
+	Nothing overdue any more: closed (written off when a write-off settled the last of it).
+	Otherwise: Legal once handed over; Promise to Pay while a promise is pending on an overdue
+	invoice; Disputed when every overdue invoice is disputed; else Open.
+	"""
+	overdue = [i for i in items if i.outstanding > 0 and i.due_date < today]
+	if not overdue:
+		return CLOSED_WRITTEN_OFF if written_off else CLOSED_PAID
+	if legal:
+		return LEGAL
+	if any(i.promise_pending for i in overdue):
+		return PROMISE_TO_PAY
+	if all(i.disputed for i in overdue):
+		return DISPUTED
+	return OPEN
+
+
+def next_ladder_date(
+	items: Iterable[CaseItem], levels: Sequence[Level], done: Collection[tuple[str, str]], today: date
+) -> date | None:
+	"""The first date, after today, on which a level not yet done falls due for an open,
+	undisputed invoice (a promised invoice waits until its promised date)."""
+	dates = []
+	for item in items:
+		if item.outstanding <= 0 or item.disputed:
+			continue
+		for level in levels:
+			due_on = item.due_date + timedelta(days=level.days)
+			if (item.invoice, level.code) in done:
+				continue
+			if item.promise_pending and item.promised_date:
+				due_on = max(due_on, item.promised_date + timedelta(days=1))
+			if due_on > today:
+				dates.append(due_on)
+				break
+	return min(dates) if dates else None

@@ -410,3 +410,37 @@ def make_collection_target(sales_person: str | None = None, company: str = COMPA
 			**values,
 		}
 	).insert(ignore_permissions=True)
+
+
+# --- collection ------------------------------------------------------------------------------------
+
+
+def make_billing_contact(customer: str, email: str | None = None) -> str:
+	"""A billing contact with an e-mail address, linked to the customer; returns the address."""
+	email = email or f"billing-{frappe.generate_hash(length=6)}@customer.test"
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": "Billing",
+			"last_name": customer[:20],
+			"is_billing_contact": 1,
+			"email_ids": [{"email_id": email, "is_primary": 1}],
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+		}
+	)
+	contact.insert(ignore_permissions=True)
+	return email
+
+
+def email_queue_to(recipient: str) -> list[str]:
+	"""Names of the Email Queue entries addressed to ``recipient``."""
+	queue = frappe.qb.DocType("Email Queue")
+	recipients = frappe.qb.DocType("Email Queue Recipient")
+	return (
+		frappe.qb.from_(queue)
+		.join(recipients)
+		.on(recipients.parent == queue.name)
+		.select(queue.name)
+		.where(recipients.recipient == recipient)
+		.run(pluck=True)
+	)

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint
 
-from ar_control.core import aging, credit
+from ar_control.core import aging, credit, escalation
 from ar_control.core.money import to_decimal
 from ar_control.core.problems import Problem, RuleError
 from ar_control.messages import InvalidSettingsError, throw
@@ -22,8 +22,10 @@ class ARControlSettings(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		from ar_control.ar_control.doctype.ar_collection_level.ar_collection_level import ARCollectionLevel
 		from ar_control.ar_control.doctype.ar_credit_factor.ar_credit_factor import ARCreditFactor
 		from ar_control.ar_control.doctype.ar_credit_grade.ar_credit_grade import ARCreditGrade
+		from ar_control.ar_control.doctype.ar_recovery_rate.ar_recovery_rate import ARRecoveryRate
 
 		aging_based_on: DF.Literal["Due Date", "Posting Date"]
 		aging_buckets: DF.Data
@@ -31,16 +33,22 @@ class ARControlSettings(Document):
 		check_delivery_note: DF.Check
 		check_sales_invoice: DF.Check
 		check_sales_order: DF.Check
+		collection_levels: DF.Table[ARCollectionLevel]
 		coordination_period_days: DF.Int
 		credit_factors: DF.Table[ARCreditFactor]
 		credit_grades: DF.Table[ARCreditGrade]
 		credit_limit_tolerance: DF.Percent
 		credit_manager: DF.Link | None
+		default_collector: DF.Link | None
+		default_finance_owner: DF.Link | None
 		history_months: DF.Int
 		hold_on_expiry: DF.Check
+		ladder_start_date: DF.Date | None
 		no_history_score: DF.Float
 		overdue_grace_days: DF.Int
 		overdue_min_amount: DF.Currency
+		promise_grace_days: DF.Int
+		recovery_rates: DF.Table[ARRecoveryRate]
 		review_notice_days: DF.Int
 	# end: auto-generated types
 
@@ -57,6 +65,8 @@ class ARControlSettings(Document):
 		found += aging.check_stages(aging.Stages(self.coordination_period_days or 0))
 		found += credit.check_weights([(f.name, f.weight) for f in self.factor_definitions()])
 		found += credit.check_bands(self.grade_bands())
+		found += self.ladder_problems()
+		found += escalation.check_recovery(self.recovery_curve())
 		return found
 
 	def set_defaults_if_empty(self) -> None:
@@ -82,6 +92,16 @@ class ARControlSettings(Document):
 						"max_limit": band.max_limit or 0,
 						"review_months": band.review_months,
 					},
+				)
+
+		if not self.collection_levels:
+			for level in DEFAULT_LADDER:
+				self.append("collection_levels", level)
+		if not self.recovery_rates:
+			for step in escalation.DEFAULT_RECOVERY:
+				self.append(
+					"recovery_rates",
+					{"from_days": step.from_days, "recoverable_percent": step.recoverable_percent},
 				)
 
 	# --- aging ---------------------------------------------------------------------------------
@@ -145,6 +165,80 @@ class ARControlSettings(Document):
 
 		users = [u for u in get_users_with_role(CREDIT_MANAGER) if u not in ("Administrator", "Guest")]
 		return sorted(users) or ["Administrator"]
+
+	# --- collection ----------------------------------------------------------------------------
+
+	def ladder(self) -> list[escalation.Level]:
+		"""The ladder as core levels; a level's code is its row's name, which stays with the row."""
+		return [
+			escalation.Level(
+				code=row.name,
+				title=row.title,
+				days=cint(row.days),
+				action=escalation.Action(row.action),
+				min_amount=to_decimal(row.min_amount),
+			)
+			for row in self.collection_levels
+		]
+
+	def ladder_problems(self) -> list[Problem]:
+		unknown = [
+			Problem(
+				"level_action_unknown",
+				_("Ladder level {0} has an unknown action {1}."),
+				(row.idx, row.action),
+			)
+			for row in self.collection_levels
+			if row.action not in {a.value for a in escalation.Action}
+		]
+		if unknown:
+			return unknown
+		# unsaved rows have no name yet: give them one so the codes are unique
+		levels = [level._replace(code=level.code or f"new-{i}") for i, level in enumerate(self.ladder())]
+		return escalation.check_ladder(levels)
+
+	def level_row(self, code: str):
+		return next((row for row in self.collection_levels if row.name == code), None)
+
+	def recovery_curve(self) -> list[escalation.RecoveryStep]:
+		return [
+			escalation.RecoveryStep(cint(row.from_days), to_decimal(row.recoverable_percent))
+			for row in sorted(self.recovery_rates, key=lambda r: cint(r.from_days))
+		] or list(escalation.DEFAULT_RECOVERY)
+
+
+# The seed documents' ladder: remind before the due date, then call, write a formal letter, stop
+# supply, hand over to legal, propose the write-off; sales, finance and credit take over in turn.
+DEFAULT_LADDER = (
+	{
+		"title": "Payment reminder",
+		"days": -3,
+		"action": "Reminder Email",
+		"assign_to": "Sales Person",
+		"email_template": "AR Control: Payment Reminder",
+	},
+	{"title": "Call the customer", "days": 1, "action": "Call Task", "assign_to": "Collector"},
+	{
+		"title": "Formal dunning letter",
+		"days": 15,
+		"action": "Dunning Letter",
+		"assign_to": "Finance Owner",
+		"email_template": "AR Control: Dunning Letter",
+	},
+	{"title": "Credit hold", "days": 30, "action": "Credit Hold", "assign_to": "Credit Manager"},
+	{
+		"title": "Legal or agency hand-over",
+		"days": 60,
+		"action": "Legal Hand-over",
+		"assign_to": "Credit Manager",
+	},
+	{
+		"title": "Write-off proposal",
+		"days": 180,
+		"action": "Write-off Proposal",
+		"assign_to": "Credit Manager",
+	},
+)
 
 
 def get_settings() -> ARControlSettings:

@@ -1,0 +1,66 @@
+# Copyright (c) 2026, ar_control developers and contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe.model.document import Document
+
+from ar_control.collection import case_form
+
+
+class CollectionCase(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from ar_control.ar_control.doctype.collection_case_invoice.collection_case_invoice import (
+			CollectionCaseInvoice,
+		)
+
+		closed_on: DF.Date | None
+		collector: DF.Link | None
+		company: DF.Link
+		currency: DF.Link | None
+		current_level: DF.Data | None
+		customer: DF.Link
+		customer_name: DF.Data | None
+		expected_loss: DF.Currency
+		expected_loss_percent: DF.Percent
+		finance_owner: DF.Link | None
+		follow_up_date: DF.Date | None
+		handed_over_on: DF.Date | None
+		hold_level_days: DF.Int
+		invoices: DF.Table[CollectionCaseInvoice]
+		naming_series: DF.Literal["CC-.YYYY.-"]
+		next_action_date: DF.Date | None
+		oldest_due_date: DF.Date | None
+		opened_on: DF.Date | None
+		outstanding_amount: DF.Currency
+		overdue_amount: DF.Currency
+		priority_score: DF.Float
+		sales_person: DF.Link | None
+		sales_person_user: DF.Link | None
+		status: DF.Literal[
+			"Open", "Promise to Pay", "Disputed", "Legal", "Closed - Paid", "Closed - Written Off"
+		]
+	# end: auto-generated types
+
+	def validate(self):
+		if self.is_new():
+			case_form.refuse_second_open_case(self)
+			if not self.flags.from_sync:
+				case_form.fill_new_case(self)
+		if not self.flags.from_sync:
+			case_form.take_promises_and_disputes(self)
+			case_form.refresh_figures(self)
+
+	def on_update(self):
+		case_form.log_changes(self)
+
+	@frappe.whitelist()
+	def release_credit_hold(self, reason: str):
+		"""Lift the customer's credit hold (Credit Manager only); logged on the case."""
+		case_form.release_credit_hold(self, reason)

@@ -1,0 +1,1 @@
+"""Collection cases and the daily escalation ladder: the Frappe side of ``core.escalation``."""

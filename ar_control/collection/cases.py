@@ -1,0 +1,381 @@
+"""Collection cases: one open case per customer and company, kept in step with the ledger.
+
+``sync`` is set-based: one query for the overdue invoices, one for the open cases and their
+rows, one for the state of the invoices on them, one for the steps done. It works out what
+every case should hold and writes only the cases that differ, so running it again on the same
+day costs a few queries. Payment Entry, Journal Entry and credit-note events call it for the
+customers they touch, so their cases move at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+from decimal import Decimal
+
+import frappe
+from frappe import _
+from frappe.utils import flt, getdate
+
+from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control.collection import data
+from ar_control.core import escalation
+from ar_control.core.money import ZERO, to_decimal
+from ar_control.utils import commit
+
+ROW_FIELDS = (
+	"sales_invoice",
+	"due_date",
+	"outstanding_amount",
+	"currency",
+	"level_reached",
+	"disputed",
+	"dispute_reason",
+	"promised_date",
+	"promised_amount",
+	"promise_status",
+	"outstanding_at_promise",
+)
+FIGURE_FIELDS = (
+	"status",
+	"current_level",
+	"next_action_date",
+	"outstanding_amount",
+	"overdue_amount",
+	"oldest_due_date",
+	"expected_loss",
+	"expected_loss_percent",
+	"priority_score",
+)
+
+
+def get_today(today=None) -> date:
+	return getdate(today or frappe.flags.current_date or None)
+
+
+def case_items(rows) -> list[escalation.CaseItem]:
+	return [
+		escalation.CaseItem(
+			invoice=row.sales_invoice,
+			due_date=getdate(row.due_date),
+			outstanding=to_decimal(row.outstanding_amount),
+			disputed=bool(row.disputed),
+			promised_date=getdate(row.promised_date) if row.promised_date else None,
+			promise_pending=row.promise_status == "Pending",
+		)
+		for row in rows
+	]
+
+
+def figures(case, rows, today: date, settings, done: set[tuple[str, str]], written_off: bool = False) -> dict:
+	"""Status, level, next action, amounts and priority a case's rows call for (core rules)."""
+	items = case_items(rows)
+	open_items = [i for i in items if i.outstanding > 0]
+	overdue = [i for i in open_items if i.due_date < today]
+	levels = settings.ladder()
+	titles = {level.code: level for level in levels}
+	reached = [
+		titles[code]
+		for invoice, code in done
+		if code in titles and invoice in {i.invoice for i in open_items}
+	]
+	prio = escalation.priority(items, today, settings.recovery_curve())
+	next_action = escalation.next_ladder_date(open_items, levels, done, today)
+	follow_up = getdate(case.get("follow_up_date")) if case.get("follow_up_date") else None
+	if follow_up and follow_up >= today and (next_action is None or follow_up < next_action):
+		next_action = follow_up
+	return {
+		"status": escalation.case_status(
+			items, today, legal=bool(case.get("handed_over_on")), written_off=written_off
+		),
+		"current_level": max(reached, key=lambda level: level.days).title if reached else None,
+		"next_action_date": next_action,
+		"outstanding_amount": flt(sum((i.outstanding for i in open_items), ZERO)),
+		"overdue_amount": flt(prio.overdue),
+		"oldest_due_date": min((i.due_date for i in overdue), default=None),
+		"expected_loss": flt(prio.expected_loss),
+		"expected_loss_percent": flt(prio.loss_percent) if prio.loss_percent is not None else 0,
+		"priority_score": flt(prio.score),
+	}
+
+
+def reconcile_rows(rows, overdue: list, states: dict, reached: dict[str, str], today: date):
+	"""The rows a case should hold: its invoices with today's outstanding (cancelled ones
+	dropped), plus every newly overdue invoice; promises kept by payment are marked kept.
+
+	Returns (rows, kept) where ``kept`` names the invoices whose promise was kept just now.
+	"""
+	result, kept, seen = [], [], set()
+	for row in rows:
+		state = states.get(row.sales_invoice)
+		if state is None:  # cancelled or deleted invoice
+			continue
+		seen.add(row.sales_invoice)
+		new = frappe._dict({field: row.get(field) for field in ROW_FIELDS})
+		new.outstanding_amount = flt(max(state.base_outstanding, ZERO))
+		new.level_reached = reached.get(row.sales_invoice) or row.level_reached
+		if new.promise_status == "Pending":
+			paid = to_decimal(new.outstanding_at_promise) - to_decimal(new.outstanding_amount)
+			if to_decimal(new.outstanding_amount) <= 0 or paid >= to_decimal(new.promised_amount):
+				new.promise_status = "Kept"
+				kept.append(row.sales_invoice)
+		result.append(new)
+	for invoice in overdue:
+		if invoice.name not in seen:
+			result.append(
+				frappe._dict(
+					sales_invoice=invoice.name,
+					due_date=invoice.due_date,
+					outstanding_amount=flt(invoice.base_outstanding),
+					currency=invoice.currency,
+					level_reached=reached.get(invoice.name),
+					disputed=0,
+				)
+			)
+	return result, kept
+
+
+def _row_key(row) -> tuple:
+	return tuple(
+		flt(row.get(f))
+		if f in ("outstanding_amount", "promised_amount", "outstanding_at_promise")
+		else row.get(f) or None
+		for f in ROW_FIELDS
+		if f != "currency"
+	)
+
+
+def _changed(case, rows, new_rows, new_figures) -> bool:
+	if [_row_key(r) for r in rows] != [_row_key(r) for r in new_rows]:
+		return True
+	for field, value in new_figures.items():
+		old = case.get(field)
+		if isinstance(value, float) or field.endswith(("amount", "loss", "score", "percent")):
+			if flt(old, 2) != flt(value, 2):
+				return True
+		elif (getdate(old) if old and field.endswith("date") else old or None) != (value or None):
+			return True
+	return False
+
+
+def invoice_states(names: Iterable[str]) -> dict[str, frappe._dict]:
+	"""Submitted invoices among ``names`` with their outstanding in company currency."""
+	si = frappe.qb.DocType("Sales Invoice")
+	states = {}
+	for part in data.chunks(list(names)):
+		for row in (
+			frappe.qb.from_(si)
+			.select(
+				si.name, si.due_date, (si.outstanding_amount * si.conversion_rate).as_("base_outstanding")
+			)
+			.where((si.name.isin(part)) & (si.docstatus == 1))
+			.run(as_dict=True)
+		):
+			row.base_outstanding = to_decimal(row.base_outstanding)
+			states[row.name] = row
+	return states
+
+
+def sync(today=None, customers: Iterable[tuple[str, str]] | None = None, commit_each: bool = True) -> dict:
+	"""Bring the open cases (of some customers, or all) in line with the ledger; open new ones
+	for customers with overdue invoices; close those with nothing overdue.
+
+	The daily job commits each case (``commit_each``); a document event or a ladder step syncs
+	inside its own transaction and commits nothing."""
+	today = get_today(today)
+	settings = get_settings()
+	pairs = None if customers is None else list(set(customers))
+	overdue_by_key: dict[tuple[str, str], list] = defaultdict(list)
+	for invoice in data.open_invoices(due_on_or_before=today - timedelta(days=1), customers=pairs):
+		overdue_by_key[(invoice.customer, invoice.company)].append(invoice)
+	cases = data.open_cases(pairs if pairs is not None else None)
+	rows_by_case = data.case_rows(c.name for c in cases.values())
+	on_cases = {row.sales_invoice for rows in rows_by_case.values() for row in rows}
+	all_invoices = on_cases | {i.name for invoices in overdue_by_key.values() for i in invoices}
+	states = invoice_states(on_cases)
+	done = data.done_steps(all_invoices)
+	done_by_invoice: dict[str, set] = defaultdict(set)
+	for invoice, code in done:
+		done_by_invoice[invoice].add((invoice, code))
+	titles = {level.code: (level.days, level.title) for level in settings.ladder()}
+	reached = {}
+	for invoice, code in done:
+		if code in titles and (invoice not in reached or titles[code][0] > reached[invoice][0]):
+			reached[invoice] = titles[code]
+	reached_titles = {invoice: title for invoice, (_days, title) in reached.items()}
+
+	report = {"opened": [], "updated": [], "closed": [], "unchanged": 0}
+	for key in sorted(set(overdue_by_key) | set(cases)):
+		case = cases.get(key)
+		if case is None:
+			case_name = reopen_or_open(key[0], key[1], overdue_by_key[key], today)
+			report["opened"].append(case_name)
+			case = frappe.db.get_value("Collection Case", case_name, "*", as_dict=True)
+			rows = data.case_rows([case_name])[case_name]
+			states.update(invoice_states(r.sales_invoice for r in rows))
+		else:
+			rows = rows_by_case.get(case.name, [])
+		new_rows, kept = reconcile_rows(rows, overdue_by_key.get(key, []), states, reached_titles, today)
+		case_done = set().union(*(done_by_invoice[r.sales_invoice] for r in new_rows)) if new_rows else set()
+		new_figures = figures(case, new_rows, today, settings, case_done)
+		if new_figures["status"] in escalation.CLOSED:
+			if data.written_off(r.sales_invoice for r in new_rows):
+				new_figures["status"] = escalation.CLOSED_WRITTEN_OFF
+		if not _changed(case, rows, new_rows, new_figures) and not kept:
+			report["unchanged"] += 1
+			continue
+		write_case(case.name, new_rows, new_figures, today, kept)
+		(report["closed"] if new_figures["status"] in escalation.CLOSED else report["updated"]).append(
+			case.name
+		)
+		if commit_each:
+			commit()  # each case stands on its own; a failure later must not undo it
+	release_ladder_holds(today, settings, None if pairs is None else [c for c, _company in pairs])
+	return report
+
+
+def reopen_or_open(customer: str, company: str, overdue: list, today: date) -> str:
+	"""A case that was closed while one of these invoices was on it is reopened (a payment or
+	credit note was cancelled); otherwise a new case opens."""
+	item = frappe.qb.DocType("Collection Case Invoice")
+	case = frappe.qb.DocType("Collection Case")
+	closed = (
+		frappe.qb.from_(case)
+		.join(item)
+		.on(item.parent == case.name)
+		.select(case.name)
+		.where(
+			(case.customer == customer)
+			& (case.company == company)
+			& (case.status.isin(list(escalation.CLOSED)))
+			& (item.sales_invoice.isin([i.name for i in overdue]))
+		)
+		.orderby(case.modified, order=frappe.qb.desc)
+		.limit(1)
+		.run()
+	)
+	if closed:
+		name = closed[0][0]
+		frappe.db.set_value("Collection Case", name, {"status": escalation.OPEN, "closed_on": None})
+		add_activity(name, "System Step", _("Case reopened: invoices are overdue again."))
+		return name
+	settings = get_settings()
+	collector, finance_owner = frappe.db.get_value("Customer", customer, ["ar_collector", "ar_finance_owner"])
+	sales_person, sales_user = data.sales_person_of(customer)
+	doc = frappe.get_doc(
+		{
+			"doctype": "Collection Case",
+			"customer": customer,
+			"company": company,
+			"opened_on": today,
+			"collector": collector or settings.default_collector,
+			"finance_owner": finance_owner or settings.default_finance_owner,
+			"sales_person": sales_person,
+			"sales_person_user": sales_user,
+		}
+	)
+	doc.flags.from_sync = True
+	doc.insert(ignore_permissions=True)
+	add_activity(doc.name, "System Step", _("Case opened: {0} invoice(s) overdue.").format(len(overdue)))
+	return doc.name
+
+
+def write_case(name: str, rows: list, values: dict, today: date, kept: list[str]) -> None:
+	doc = frappe.get_doc("Collection Case", name)
+	was_closed = doc.status in escalation.CLOSED
+	doc.set("invoices", [dict(row) for row in rows])
+	doc.update(values)
+	if values["status"] in escalation.CLOSED and not was_closed:
+		doc.closed_on = today
+	doc.flags.from_sync = True
+	doc.save(ignore_permissions=True)
+	for invoice in kept:
+		add_activity(
+			name, "System Step", _("Promise to pay kept on {0}.").format(invoice), sales_invoice=invoice
+		)
+	if values["status"] in escalation.CLOSED and not was_closed:
+		add_activity(name, "System Step", _("Case closed: {0}.").format(_(values["status"])))
+
+
+def add_activity(case: str, activity_type: str, summary: str, **fields) -> str:
+	"""Append a line to the case's evidence file."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Collection Activity",
+			"collection_case": case,
+			"activity_type": activity_type,
+			"activity_date": frappe.utils.now_datetime(),
+			"user": frappe.session.user,
+			"summary": summary,
+			**fields,
+		}
+	)
+	doc.flags.ignore_permissions = True
+	doc.insert(ignore_permissions=True)
+	return doc.name
+
+
+def release_ladder_holds(today: date, settings, customers: list[str] | None = None) -> list[str]:
+	"""Lift holds the ladder set once nothing of the customer is overdue past the hold level."""
+	customer = frappe.qb.DocType("Customer")
+	query = (
+		frappe.qb.from_(customer)
+		.select(customer.name)
+		.where((customer.ar_credit_hold == 1) & (customer.ar_credit_hold_source == LADDER_HOLD_SOURCE))
+	)
+	if customers is not None:
+		if not customers:
+			return []
+		query = query.where(customer.name.isin(customers))
+	held = query.run(pluck=True)
+	if not held:
+		return []
+	hold_days = min(
+		(level.days for level in settings.ladder() if level.action is escalation.Action.CREDIT_HOLD),
+		default=0,
+	)
+	# the hold lasts while an invoice is at least ``hold_days`` overdue
+	still_overdue = _customers_overdue_past(held, today - timedelta(days=hold_days))
+	released = [name for name in held if name not in still_overdue]
+	for name in released:
+		release_hold(name, _("Nothing is overdue past the credit-hold level any more."))
+	return released
+
+
+def _customers_overdue_past(customers: list[str], due_on_or_before: date) -> set[str]:
+	si = frappe.qb.DocType("Sales Invoice")
+	return set(
+		frappe.qb.from_(si)
+		.select(si.customer)
+		.distinct()
+		.where(
+			(si.customer.isin(customers))
+			& (si.docstatus == 1)
+			& (si.is_return == 0)
+			& (si.outstanding_amount > 0)
+			& (si.due_date <= due_on_or_before)
+		)
+		.run(pluck=True)
+	)
+
+
+LADDER_HOLD_SOURCE = "Collection Ladder"
+
+
+def release_hold(customer: str, why: str) -> None:
+	frappe.db.set_value(
+		"Customer",
+		customer,
+		{"ar_credit_hold": 0, "ar_credit_hold_reason": None, "ar_credit_hold_source": None},
+	)
+	for case in frappe.get_all(
+		"Collection Case",
+		filters={"customer": customer, "status": ("not in", list(escalation.CLOSED))},
+		pluck="name",
+	):
+		add_activity(case, "System Step", _("Credit hold released: {0}").format(why))
+
+
+def money(amount: Decimal | float, currency: str) -> str:
+	return frappe.utils.fmt_money(amount, currency=currency)

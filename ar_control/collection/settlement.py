@@ -1,0 +1,64 @@
+"""A payment, journal entry or credit note changed what customers owe: update their cases now."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import fmt_money
+
+from ar_control.collection import cases
+
+
+def settle(doc, pairs: set[tuple[str, str]], invoices: list[str], cancelled: bool) -> None:
+	if frappe.flags.in_install or frappe.flags.in_migrate or frappe.flags.in_patch:
+		return
+	cases.sync(customers=pairs, commit_each=False)
+	for customer, company in pairs:
+		case = case_for(customer, company, invoices)
+		if case:
+			cases.add_activity(
+				case,
+				"System Step",
+				summary(doc, invoices, cancelled),
+				payment_document_type=doc.doctype,
+				payment_document=doc.name,
+			)
+
+
+def case_for(customer: str, company: str, invoices: list[str]) -> str | None:
+	"""The case these invoices are on (open, or closed just now), else the open case."""
+	case = frappe.qb.DocType("Collection Case")
+	item = frappe.qb.DocType("Collection Case Invoice")
+	query = (
+		frappe.qb.from_(case)
+		.select(case.name)
+		.where((case.customer == customer) & (case.company == company))
+		.orderby(case.modified, order=frappe.qb.desc)
+		.limit(1)
+	)
+	if invoices:
+		found = (
+			query.join(item)
+			.on(item.parent == case.name)
+			.where(item.sales_invoice.isin(invoices))
+			.run(pluck=True)
+		)
+		if found:
+			return found[0]
+	return frappe.db.get_value(
+		"Collection Case",
+		{"customer": customer, "company": company, "status": ("not in", list(cases.escalation.CLOSED))},
+	)
+
+
+def summary(doc, invoices: list[str], cancelled: bool) -> str:
+	amount = doc.get("base_paid_amount") or doc.get("base_grand_total") or doc.get("total_debit") or 0
+	what = (
+		_("{0} {1} cancelled").format(_(doc.doctype), doc.name)
+		if cancelled
+		else _("{0} {1} submitted").format(_(doc.doctype), doc.name)
+	)
+	against = _(" against {0}").format(", ".join(invoices)) if invoices else ""
+	return _("{0}: {1}{2}.").format(
+		what, fmt_money(abs(amount), currency=doc.get("company_currency") or None), against
+	)

@@ -1,0 +1,38 @@
+"""``bench --site SITE ar-control run-ladder [--date YYYY-MM-DD] [--dry-run]``."""
+
+import click
+import frappe
+from frappe.commands import get_site, pass_context
+
+
+@click.group("ar-control")
+def ar_control():
+	"""AR Control: accounts-receivable control."""
+
+
+@ar_control.command("run-ladder")
+@click.option(
+	"--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as of this day (YYYY-MM-DD)."
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be done, change nothing.")
+@pass_context
+def run_ladder(context, date=None, dry_run=False):
+	"""Run the collection ladder and print what it did (or, dry, would do)."""
+	from ar_control.collection import ladder
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		lines = ladder.run(date.date() if date else None, dry_run=dry_run)
+		if dry_run:
+			frappe.db.rollback()
+		else:
+			frappe.db.commit()
+		for line in lines:
+			click.echo(line)
+	finally:
+		frappe.destroy()
+
+
+commands = [ar_control]
