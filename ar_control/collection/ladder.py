@@ -15,6 +15,7 @@ second run, or two runs at once, do nothing twice.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -28,9 +29,17 @@ from ar_control.core import escalation
 from ar_control.core.money import to_decimal
 from ar_control.utils import commit
 
+# The scheduler kills a long job after 1500 s; the ladder stops well before and continues in a
+# new job. Nothing is lost: the next job plans from what is recorded.
+TIME_BUDGET = 1200
 
-def run(today=None, dry_run: bool = False) -> list[str]:
-	"""Run the ladder for ``today``; returns one line per thing done (or, dry, to be done)."""
+
+def run(today=None, dry_run: bool = False, time_budget: float | None = None) -> list[str]:
+	"""Run the ladder for ``today``; returns one line per thing done (or, dry, to be done).
+
+	With ``time_budget`` (seconds) it stops after the customer that exhausts it and enqueues a
+	continuation for the rest of the day's steps."""
+	deadline = None if time_budget is None else time.monotonic() + time_budget
 	today = cases.get_today(today)
 	settings = get_settings()
 	levels = settings.ladder()
@@ -66,9 +75,25 @@ def run(today=None, dry_run: bool = False) -> list[str]:
 			frappe.db.rollback(save_point="ar_ladder_customer")
 			raise
 		commit()  # this customer's steps, documents and records together
+		if deadline is not None and time.monotonic() > deadline:
+			continue_later(today)
+			lines.append(_("Time budget used up: the rest continues in a background job."))
+			break
 	if not lines:
 		lines.append(_("Nothing due on {0}.").format(frappe.format(today, "Date")))
 	return lines
+
+
+def continue_later(today: date) -> None:
+	frappe.enqueue(
+		"ar_control.collection.ladder.run",
+		queue="long",
+		timeout=TIME_BUDGET + 300,
+		job_id=f"ar_control_collection_ladder_{today}",
+		deduplicate=True,
+		today=str(today),
+		time_budget=TIME_BUDGET,
+	)
 
 
 def plan(today: date, settings, levels: list[escalation.Level]):

@@ -202,6 +202,20 @@ class TestLadder(CollectionCase):
 		self.assertEqual(len(email_queue_to(self.email)) + len(email_queue_to(other_email)), sent_first + 1)
 		self.assertEqual(frappe.db.count("Dunning", {"customer": ("in", customers)}), 2)
 
+	def test_a_run_out_of_time_continues_in_a_background_job(self):
+		other = make_customer()
+		other_invoice = make_sales_invoice(other, 500, "2026-05-02", DUE)
+		frappe.flags.current_date = "2026-06-16"
+		with mock.patch.object(frappe, "enqueue") as enqueue:
+			ladder.run("2026-06-16", time_budget=0)
+		self.assertEqual(enqueue.call_count, 1)
+		self.assertEqual(enqueue.call_args.kwargs["job_id"], "ar_control_collection_ladder_2026-06-16")
+		self.assertTrue(enqueue.call_args.kwargs["deduplicate"])
+		done = [bool(steps_of(self.invoice.name)), bool(steps_of(other_invoice.name))]
+		self.assertEqual(sorted(done), [False, True])  # one customer done, the other left for the job
+		ladder.run(**{k: v for k, v in enqueue.call_args.kwargs.items() if k in ("today", "time_budget")})
+		self.assertTrue(steps_of(self.invoice.name) and steps_of(other_invoice.name))
+
 	def test_a_dry_run_says_what_it_would_do_and_does_nothing(self):
 		frappe.flags.current_date = "2026-06-16"
 		lines = ladder.run("2026-06-16", dry_run=True)
