@@ -75,11 +75,8 @@ def figures(case, rows, today: date, settings, done: set[tuple[str, str]], writt
 	overdue = [i for i in open_items if i.due_date < today]
 	levels = settings.ladder()
 	titles = {level.code: level for level in levels}
-	reached = [
-		titles[code]
-		for invoice, code in done
-		if code in titles and invoice in {i.invoice for i in open_items}
-	]
+	open_names = {i.invoice for i in open_items}
+	reached = [titles[code] for invoice, code in done if code in titles and invoice in open_names]
 	prio = escalation.priority(items, today, settings.recovery_curve())
 	next_action = escalation.next_ladder_date(open_items, levels, done, today)
 	follow_up = getdate(case.get("follow_up_date")) if case.get("follow_up_date") else None
@@ -115,11 +112,21 @@ def reconcile_rows(rows, overdue: list, states: dict, reached: dict[str, str], t
 		new = frappe._dict({field: row.get(field) for field in ROW_FIELDS})
 		new.outstanding_amount = flt(max(state.base_outstanding, ZERO))
 		new.level_reached = reached.get(row.sales_invoice) or row.level_reached
-		if new.promise_status == "Pending":
-			paid = to_decimal(new.outstanding_at_promise) - to_decimal(new.outstanding_amount)
-			if to_decimal(new.outstanding_amount) <= 0 or paid >= to_decimal(new.promised_amount):
-				new.promise_status = "Kept"
-				kept.append(row.sales_invoice)
+		if new.promise_status == "Pending" and escalation.promise_kept(
+			escalation.LadderItem(
+				invoice=row.sales_invoice,
+				customer="",
+				due_date=getdate(row.due_date),
+				outstanding=to_decimal(new.outstanding_amount),
+				promise=escalation.Promise(
+					getdate(new.promised_date),
+					to_decimal(new.promised_amount),
+					to_decimal(new.outstanding_at_promise),
+				),
+			)
+		):
+			new.promise_status = "Kept"
+			kept.append(row.sales_invoice)
 		result.append(new)
 	for invoice in overdue:
 		if invoice.name not in seen:
@@ -189,7 +196,9 @@ def sync(today=None, customers: Iterable[tuple[str, str]] | None = None, commit_
 	overdue_by_key: dict[tuple[str, str], list] = defaultdict(list)
 	for invoice in data.open_invoices(due_on_or_before=today - timedelta(days=1), customers=pairs):
 		overdue_by_key[(invoice.customer, invoice.company)].append(invoice)
-	cases = data.open_cases(pairs if pairs is not None else None)
+	cases = data.open_cases(pairs)
+	if pairs is not None:
+		cases = {key: case for key, case in cases.items() if key in set(pairs)}
 	rows_by_case = data.case_rows(c.name for c in cases.values())
 	on_cases = {row.sales_invoice for rows in rows_by_case.values() for row in rows}
 	all_invoices = on_cases | {i.name for invoices in overdue_by_key.values() for i in invoices}

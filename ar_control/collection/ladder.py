@@ -104,9 +104,7 @@ def plan(today: date, settings, levels: list[escalation.Level]):
 		for row in data.open_invoices(due_on_or_before=today - timedelta(days=earliest), due_from=start)
 	}
 	# promises and disputes recorded on open cases
-	case_rows = data.case_rows(
-		c.name for c in data.open_cases({(i.customer, i.company) for i in invoices.values()}).values()
-	)
+	case_rows = data.case_rows(c.name for c in data.open_cases().values())
 	marks = {row.sales_invoice: row for rows in case_rows.values() for row in rows}
 	items = []
 	for invoice in invoices.values():
