@@ -39,3 +39,34 @@ class TestARControlSettings(ARTestCase):
 		self.assertEqual(
 			frappe.get_single("AR Control Settings").aging_buckets_parsed(), Buckets((15, 45, 90))
 		)
+
+	def test_credit_factors_grades_and_the_ladder_are_validated_together(self):
+		settings = frappe.get_single("AR Control Settings")
+		settings.credit_factors[0].weight = 35  # weights now sum to 115
+		settings.credit_grades[-1].min_score = 10  # no grade starts at 0
+		settings.collection_levels[2].days = -5  # the letter before the call
+		settings.recovery_rates[0].recoverable_percent = 120
+		with self.assertRaises(InvalidSettingsError) as caught:
+			settings.save()
+		message = str(caught.exception)
+		self.assertIn("must sum to 100, they sum to 115", message)
+		self.assertIn("must start at score 0", message)
+		self.assertIn("Ladder level 3 (-5 days) must come later than level 2 (1 days)", message)
+		self.assertIn("between 0 and 100 percent, not 120", message)
+
+	def test_install_filled_the_seed_defaults(self):
+		settings = frappe.get_single("AR Control Settings")
+		self.assertEqual(sum(f.weight for f in settings.credit_factors), 100)
+		self.assertEqual([g.grade for g in settings.credit_grades], ["A", "B", "C", "D", "E"])
+		self.assertEqual(
+			[(lvl.days, lvl.action) for lvl in settings.collection_levels],
+			[
+				(-3, "Reminder Email"),
+				(1, "Call Task"),
+				(15, "Dunning Letter"),
+				(30, "Credit Hold"),
+				(60, "Legal Hand-over"),
+				(180, "Write-off Proposal"),
+			],
+		)
+		self.assertTrue(frappe.db.exists("Email Template", "AR Control: Payment Reminder"))
