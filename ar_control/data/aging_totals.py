@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 import frappe
+from frappe.query_builder import Case
 from frappe.query_builder.functions import Coalesce, Count, Max, Sum
 from frappe.query_builder.terms import ValueWrapper
 from frappe.utils import getdate
@@ -37,7 +38,6 @@ from ar_control.data.dimensions import (
 	erpnext_due_date,
 	in_range,
 	join_sales_team,
-	sum_if,
 )
 from ar_control.data.receivables import currency_precision, open_items_query
 
@@ -96,30 +96,52 @@ def aging_totals(
 	customer = frappe.qb.DocType("Customer").as_("customer")
 	query = frappe.qb.from_(vouchers).left_join(customer).on(customer.name == vouchers.party)
 	query, due = erpnext_due_date(vouchers, query)
-	query, person, share = join_sales_team(query, vouchers, sales_person, split=group_by == "Sales Person")
+	query, person, share = join_sales_team(
+		query, vouchers.voucher_type, vouchers.voucher_no, sales_person, split=group_by == "Sales Person"
+	)
 
 	posting = Coalesce(vouchers.posting_date, as_of)
 	effective_due = Coalesce(due, posting)
 	basis_date = effective_due if basis is Basis.DUE_DATE else posting
 	amount = vouchers.outstanding * share
 	bucket_ranges = bucket_date_ranges(buckets, as_of)
-	sums = [Sum(amount).as_("outstanding")]
-	sums += [sum_if(in_range(basis_date, r), amount).as_(f"b{i}") for i, r in enumerate(bucket_ranges)]
+	# each voucher is one row of the derived table: the voucher level needs no second grouping
+	# unless a sales-person filter joined several Sales Team rows to one voucher
+	flat = group_by == "Voucher" and not sales_person
+
+	def total(term, condition=None):
+		term = term if condition is None else Case().when(condition, term).else_(0)
+		return term if flat else Sum(term)
+
+	sums = [total(amount).as_("outstanding")]
+	sums += [total(amount, in_range(basis_date, r)).as_(f"b{i}") for i, r in enumerate(bucket_ranges)]
 	sums += [
-		sum_if(in_range(effective_due, r), amount).as_(f"s{i}")
+		total(amount, in_range(effective_due, r)).as_(f"s{i}")
 		for i, r in enumerate(stage_date_ranges(stages, as_of))
 	]
-	sums.append(Count(vouchers.voucher_no).distinct().as_("count"))
+	if flat:
+		count = ValueWrapper(1)
+	elif sales_person and group_by != "Sales Person":  # one voucher may join several sales persons
+		count = Count(vouchers.voucher_no).distinct()
+	else:
+		count = Count("*")
+	sums.append(count.as_("count"))
 
 	if group_by == "Voucher":
 		keys = [vouchers.voucher_type, vouchers.voucher_no, vouchers.party]
-		query = query.select(
-			*keys,
-			Max(vouchers.posting_date).as_("posting_date"),
-			Max(due).as_("due_date"),
-			Max(customer.customer_name).as_("name"),
-		).groupby(*keys)
-		query = query.orderby(vouchers.party).orderby(Max(posting))
+		if flat:
+			query = query.select(
+				*keys, vouchers.posting_date, due.as_("due_date"), customer.customer_name.as_("name")
+			).orderby(vouchers.party)
+			query = query.orderby(posting)
+		else:
+			query = query.select(
+				*keys,
+				Max(vouchers.posting_date).as_("posting_date"),
+				Max(due).as_("due_date"),
+				Max(customer.customer_name).as_("name"),
+			).groupby(*keys)
+			query = query.orderby(vouchers.party).orderby(Max(posting))
 	elif group_by == COMPANY:
 		query = query.select(ValueWrapper(company).as_("group_key"))
 	else:

@@ -42,8 +42,9 @@ def customer_conditions(party, customer_group: str | None = None, territory: str
 	return conditions
 
 
-def join_sales_team(query, vouchers, sales_person: str | None = None, split: bool = True):
-	"""Attribute each voucher to the sales persons of its Sales Team by their allocated percentage.
+def join_sales_team(query, voucher_type, voucher_no, sales_person: str | None = None, split: bool = True):
+	"""Attribute each voucher (``voucher_type`` / ``voucher_no``: the columns naming it) to the
+	sales persons of its Sales Team by their allocated percentage.
 
 	Returns ``(query, sales_person_term, share_term)``. Receivables that are not Sales Invoices,
 	or invoices without a Sales Team, belong to :data:`NOT_ASSIGNED` with a share of 1. With a
@@ -55,9 +56,7 @@ def join_sales_team(query, vouchers, sales_person: str | None = None, split: boo
 		return query, ValueWrapper(NOT_ASSIGNED), ValueWrapper(1)
 	team = frappe.qb.DocType("Sales Team").as_("team")
 	on = (
-		(team.parenttype == "Sales Invoice")
-		& (team.parent == vouchers.voucher_no)
-		& (vouchers.voucher_type == "Sales Invoice")
+		(team.parenttype == "Sales Invoice") & (team.parent == voucher_no) & (voucher_type == "Sales Invoice")
 	)
 	if sales_person:
 		query = query.inner_join(team).on(on & team.sales_person.isin(subtree("Sales Person", sales_person)))
