@@ -4,7 +4,7 @@ import json
 
 import frappe
 from frappe.desk.doctype.number_card.number_card import get_result
-from frappe.utils import flt
+from frappe.utils import add_days, flt
 
 from ar_control.kpi import dashboard
 from ar_control.tests.utils import (
@@ -78,6 +78,48 @@ class TestWorkspace(ARTestCase):
 		make_customer()
 		self.assertEqual(get_result(card.as_dict(), card.filters_json), before + 1)
 
+	def test_the_collection_case_cards_count_open_cases_and_promises_due_this_week(self):
+		cards = [
+			frappe.get_doc("Number Card", name)
+			for name in ("Open Collection Cases", "Promises Due This Week")
+		]
+
+		def counts():
+			return [get_result(card.as_dict(), card.filters_json) for card in cards]
+
+		before = counts()
+		today = frappe.utils.getdate()
+		for status, promised in (
+			("Promise to Pay", today),
+			("Closed - Paid", today),
+			("Open", add_days(today, 30)),
+		):
+			customer = make_customer()
+			invoice = make_sales_invoice(customer, 500, str(add_days(today, -40)), str(add_days(today, -10)))
+			case = frappe.get_doc(
+				{
+					"doctype": "Collection Case",
+					"customer": customer,
+					"company": COMPANY,
+					"status": status,
+					"invoices": [
+						{
+							"sales_invoice": invoice.name,
+							"due_date": invoice.due_date,
+							"outstanding_amount": 500,
+							"promised_date": promised,
+							"promised_amount": 200,
+							"promise_status": "Pending",
+						}
+					],
+				}
+			)
+			case.flags.from_sync = True  # the case exactly as given, without the ladder's refresh
+			case.insert(ignore_permissions=True)
+		# open: the promise and the open case, not the closed one; due this week: the pending
+		# promise of an open case, dated today (not the closed case's, not next month's)
+		self.assertEqual(counts(), [before[0] + 2, before[1] + 1])
+
 	def test_cards_need_read_access_to_the_snapshots(self):
 		frappe.set_user("Guest")
 		try:
@@ -91,9 +133,26 @@ class TestWorkspace(ARTestCase):
 
 		page = get_desktop_page(json.dumps({"name": "AR Control", "title": "AR Control"}))
 		cards = {card.get("number_card_name") for card in page["number_cards"]["items"]}
-		self.assertTrue({"DSO Last Month", "Overdue Ratio", "Customers on Credit Hold"} <= cards)
+		self.assertEqual(
+			cards,
+			{
+				"DSO Last Month",
+				"Overdue Ratio",
+				"Customers on Credit Hold",
+				"Open Collection Cases",
+				"Promises Due This Week",
+			},
+		)
 		charts = {chart.get("chart_name") for chart in page["charts"]["items"]}
 		self.assertEqual(charts, {"AR DSO and CEI Trend", "AR Aging Buckets"})
 		links = {link.get("link_to") for card in page["cards"]["items"] for link in card.get("links")}
-		for name in ("Sales Collection KPI", "AR Aging Analysis", "Collection Target", "AR Control Settings"):
+		for name in (
+			"Sales Collection KPI",
+			"AR Aging Analysis",
+			"Collection Target",
+			"Collection KPI Snapshot",
+			"Collection Case",
+			"Credit Assessment",
+			"AR Control Settings",
+		):
 			self.assertIn(name, links)
