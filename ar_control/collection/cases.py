@@ -304,7 +304,10 @@ def write_case(name: str, rows: list, values: dict, today: date, kept: list[str]
 			name, "System Step", _("Promise to pay kept on {0}.").format(invoice), sales_invoice=invoice
 		)
 	if values["status"] in escalation.CLOSED and not was_closed:
-		add_activity(name, "System Step", _("Case closed: {0}.").format(_(values["status"])))
+		if rows:
+			add_activity(name, "System Step", _("Case closed: {0}.").format(_(values["status"])))
+		else:
+			add_activity(name, "System Step", _("Case closed: its invoices were cancelled."))
 
 
 def add_activity(case: str, activity_type: str, summary: str, **fields) -> str:

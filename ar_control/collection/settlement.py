@@ -9,12 +9,22 @@ from frappe.utils import fmt_money
 from ar_control.collection import cases
 
 
-def settle(doc, pairs: set[tuple[str, str]], invoices: list[str], cancelled: bool) -> None:
+def settle(
+	doc,
+	pairs: set[tuple[str, str]],
+	invoices: list[str],
+	cancelled: bool,
+	only_cases_of_invoices: bool = False,
+) -> None:
+	"""Sync the customers' cases and log the document on the case it concerns: the case holding
+	its invoices, else (a payment on account) the customer's open case. With
+	``only_cases_of_invoices`` (an invoice cancelled) nothing is logged on a case that never held
+	the invoice."""
 	if frappe.flags.in_install or frappe.flags.in_migrate or frappe.flags.in_patch:
 		return
 	cases.sync(customers=pairs, commit_each=False)
 	for customer, company in pairs:
-		case = case_for(customer, company, invoices)
+		case = case_for(customer, company, invoices, fall_back=not only_cases_of_invoices)
 		if case:
 			cases.add_activity(
 				case,
@@ -25,7 +35,7 @@ def settle(doc, pairs: set[tuple[str, str]], invoices: list[str], cancelled: boo
 			)
 
 
-def case_for(customer: str, company: str, invoices: list[str]) -> str | None:
+def case_for(customer: str, company: str, invoices: list[str], fall_back: bool = True) -> str | None:
 	"""The case these invoices are on (open, or closed just now), else the open case."""
 	case = frappe.qb.DocType("Collection Case")
 	item = frappe.qb.DocType("Collection Case Invoice")
@@ -45,6 +55,8 @@ def case_for(customer: str, company: str, invoices: list[str]) -> str | None:
 		)
 		if found:
 			return found[0]
+	if not fall_back:
+		return None
 	return frappe.db.get_value(
 		"Collection Case",
 		{"customer": customer, "company": company, "status": ("not in", list(cases.escalation.CLOSED))},

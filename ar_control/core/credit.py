@@ -431,9 +431,8 @@ def decide(exposure: Exposure, policy: CreditPolicy, standing: Standing) -> Cred
 			)
 	if standing.on_hold:
 		if standing.hold_reason:
-			reasons.append(
-				Problem("on_hold", _("The customer is on credit hold: {0}."), (standing.hold_reason,))
-			)
+			reason = standing.hold_reason.strip().rstrip(".")
+			reasons.append(Problem("on_hold", _("The customer is on credit hold: {0}."), (reason,)))
 		else:
 			reasons.append(Problem("on_hold", _("The customer is on credit hold.")))
 	if (

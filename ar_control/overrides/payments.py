@@ -26,4 +26,6 @@ def sales_invoice(doc, method=None):
 			doc, {(doc.customer, doc.company)}, [doc.return_against], cancelled=method == "on_cancel"
 		)
 	elif method == "on_cancel":
-		settlement.settle(doc, {(doc.customer, doc.company)}, [doc.name], cancelled=True)
+		settlement.settle(
+			doc, {(doc.customer, doc.company)}, [doc.name], cancelled=True, only_cases_of_invoices=True
+		)

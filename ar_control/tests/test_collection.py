@@ -457,3 +457,18 @@ class TestScheduledEntryPoint(CollectionCase):
 		run_collection_ladder()
 		self.assertEqual(case_of(self.customer).current_level, "Call the customer")
 		self.assertIsInstance(cases.sync("2026-06-02"), dict)
+
+
+class TestCancelledInvoices(CollectionCase):
+	def test_a_case_whose_invoices_are_cancelled_closes_and_says_so(self):
+		not_overdue = make_sales_invoice(self.customer, 300, "2026-05-20", "2026-07-20")
+		self.run_on("2026-06-02")
+		case = case_of(self.customer)
+		not_overdue.cancel()
+		self.assertFalse(any(not_overdue.name in line for line in activities(case.name)))
+		self.invoice.reload()
+		self.invoice.cancel()
+		case = case_of(self.customer)
+		self.assertEqual(case.invoices, [])
+		self.assertIn(case.status, ("Closed - Paid", "Closed - Written Off"))
+		self.assertTrue(any("its invoices were cancelled" in line for line in activities(case.name)))

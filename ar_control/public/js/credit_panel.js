@@ -24,7 +24,7 @@
 			: "";
 		const html = `
 			<div class="ar-credit-panel">
-				<div style="margin-bottom: var(--margin-sm)">${state}
+				<div style="margin-bottom: var(--margin-sm)"><b>${__("Credit")}</b> ${state}
 					${data.on_hold ? `<span class="indicator-pill red">${__("On credit hold")}</span>` : ""}
 				</div>
 				<div class="row">
@@ -43,15 +43,23 @@
 				</div>
 				${reasons}
 			</div>`;
-		if (frm.__ar_credit_section) {
-			frm.__ar_credit_section.remove();
+		panel_host(frm).html(html).removeClass("hidden");
+	}
+
+	// Above the tabs, so it shows whichever tab is open (the form dashboard lives in Connections).
+	function panel_host(frm) {
+		let $host = frm.layout.wrapper.children(".ar-credit-panel-host");
+		if (!$host.length) {
+			$host = $(
+				`<div class="ar-credit-panel-host frappe-card hidden" style="padding: var(--padding-md); margin-bottom: var(--margin-md)"></div>`
+			).insertAfter(frm.layout.message);
 		}
-		frm.__ar_credit_section = frm.dashboard.add_section(html, __("Credit"));
-		frm.dashboard.show();
+		return $host;
 	}
 
 	function refresh_panel(frm) {
 		if (!frm.doc.customer || !frm.doc.company || frm.doc.is_return || frm.doc.docstatus === 2) {
+			panel_host(frm).addClass("hidden");
 			return;
 		}
 		frappe
