@@ -293,7 +293,7 @@ def reopen_or_open(customer: str, company: str, overdue: list, today: date) -> s
 def write_case(name: str, rows: list, values: dict, today: date, kept: list[str]) -> None:
 	doc = frappe.get_doc("Collection Case", name)
 	was_closed = doc.status in escalation.CLOSED
-	doc.set("invoices", [dict(row) for row in rows])
+	update_rows(doc, rows)
 	doc.update(values)
 	if values["status"] in escalation.CLOSED and not was_closed:
 		doc.closed_on = today
@@ -308,6 +308,22 @@ def write_case(name: str, rows: list, values: dict, today: date, kept: list[str]
 			add_activity(name, "System Step", _("Case closed: {0}.").format(_(values["status"])))
 		else:
 			add_activity(name, "System Step", _("Case closed: its invoices were cancelled."))
+
+
+def update_rows(doc, rows: list) -> None:
+	"""Change the case's rows in place (kept rows keep their identity, so the document's history
+	shows what changed, not every row removed and added again)."""
+	wanted = {row.sales_invoice: row for row in rows}
+	for existing in list(doc.invoices):
+		if existing.sales_invoice not in wanted:
+			doc.remove(existing)
+	current = {row.sales_invoice: row for row in doc.invoices}
+	for invoice, row in wanted.items():
+		values = {field: row.get(field) for field in ROW_FIELDS}
+		if invoice in current:
+			current[invoice].update(values)
+		else:
+			doc.append("invoices", values)
 
 
 def add_activity(case: str, activity_type: str, summary: str, **fields) -> str:
