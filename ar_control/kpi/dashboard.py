@@ -21,7 +21,7 @@ from ar_control.kpi.snapshots import SNAPSHOT, today
 TREND_MONTHS = 12
 
 
-def company_of(filters) -> str:
+def company_of(filters: str | dict | None) -> str:
 	frappe.has_permission(SNAPSHOT, "read", throw=True)
 	filters = frappe.parse_json(filters) or {}
 	company = filters.get("company") or frappe.defaults.get_user_default("Company")
@@ -33,7 +33,7 @@ def company_of(filters) -> str:
 
 
 @frappe.whitelist()
-def dso(filters=None) -> dict:
+def dso(filters: str | dict | None = None) -> dict:
 	"""Number card: DSO (count-back) of the latest monthly snapshot of the company; without any
 	snapshot yet, measured live for last month."""
 	company = company_of(filters)
@@ -69,7 +69,7 @@ def aging_today(company: str) -> tuple[aging.AgingRow, aging.Buckets]:
 
 
 @frappe.whitelist()
-def overdue_ratio(filters=None) -> dict:
+def overdue_ratio(filters: str | dict | None = None) -> dict:
 	"""Number card: the share of today's receivables that is past due, in percent."""
 	company = company_of(filters)
 	total, _buckets = aging_today(company)
@@ -83,7 +83,7 @@ def overdue_ratio(filters=None) -> dict:
 	}
 
 
-def kpi_trend(filters=None) -> dict:
+def kpi_trend(filters: str | dict | None = None) -> dict:
 	"""Line chart: DSO (count-back), Best Possible DSO and CEI of the last company snapshots."""
 	company = company_of(filters)
 	rows = frappe.get_all(
@@ -103,7 +103,7 @@ def kpi_trend(filters=None) -> dict:
 	}
 
 
-def aging_buckets(filters=None) -> dict:
+def aging_buckets(filters: str | dict | None = None) -> dict:
 	"""Bar chart: today's receivables of the company, not yet due and per aging bucket."""
 	company = company_of(filters)
 	total, buckets = aging_today(company)

@@ -74,6 +74,10 @@ frappe.query_reports["AR Aging Analysis"] = {
 	],
 
 	formatter(value, row, column, data, default_formatter) {
+		if (data && column.fieldname === "group" && (data.is_total || data.not_assigned)) {
+			// not a record of the grouped DocType: plain text, not a link
+			return data.is_total ? `<b>${frappe.utils.escape_html(value)}</b>` : frappe.utils.escape_html(value);
+		}
 		value = default_formatter(value, row, column, data);
 		if (!data) return value;
 		if (data.is_total) return `<b>${value}</b>`;

@@ -46,7 +46,8 @@ def execute(filters=None):
 	data = [row_of(group, options) for group in result.groups]
 	if data:
 		total = row_of(AgingGroup(result.total), options)
-		total.update({"group": _("Total"), "bold": 1, "is_total": 1})
+		label_field = "voucher_type" if options.group_by == "Voucher" else "group"
+		total.update({label_field: _("Total"), "bold": 1, "is_total": 1})
 		data.append(total)
 	return columns(options), data, None, chart(result.total, options), summary(result.total, options)
 

@@ -62,6 +62,10 @@ frappe.query_reports["Sales Collection KPI"] = {
 	],
 
 	formatter(value, row, column, data, default_formatter) {
+		if (data && column.fieldname === "sales_person" && (data.is_total || data.not_assigned)) {
+			// not a Sales Person record: plain text, not a link
+			return data.is_total ? `<b>${frappe.utils.escape_html(value)}</b>` : frappe.utils.escape_html(value);
+		}
 		value = default_formatter(value, row, column, data);
 		if (!data) return value;
 		if (data.is_total) value = `<b>${value}</b>`;
