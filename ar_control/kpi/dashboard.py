@@ -53,6 +53,7 @@ def dso(filters: str | dict | None = None) -> dict:
 	return {
 		"value": value,
 		"fieldtype": "Float",
+		"precision": 1,
 		"route": ["query-report", "Sales Collection KPI"],
 		"route_options": {"company": company, "period": "Month", "date": str(month)},
 	}
@@ -78,6 +79,7 @@ def overdue_ratio(filters: str | dict | None = None) -> dict:
 	return {
 		"value": float(ratio or 0),
 		"fieldtype": "Percent",
+		"precision": 1,
 		"route": ["query-report", "AR Aging Analysis"],
 		"route_options": {"company": company, "report_date": str(today())},
 	}
@@ -94,7 +96,7 @@ def kpi_trend(filters: str | dict | None = None) -> dict:
 		limit=TREND_MONTHS,
 	)[::-1]
 	return {
-		"labels": [frappe.format(getdate(row.period_end), "Date") for row in rows],
+		"labels": [_(getdate(row.period_end).strftime("%b")) for row in rows],  # at most 12 months
 		"datasets": [
 			{"name": _("DSO (Count-back)"), "values": [row.dso_count_back for row in rows]},
 			{"name": _("Best Possible DSO"), "values": [row.best_possible_dso for row in rows]},
