@@ -21,6 +21,13 @@ export_python_type_annotations = True
 after_install = "ar_control.install.after_install"
 after_migrate = "ar_control.install.after_migrate"
 
+# Testing
+# -------
+
+# ERPNext's own test set-up (setup wizard, defaults) before the app's bench suite, so that
+# `run-tests --app ar_control` also works on a site where ERPNext's tests never ran
+before_tests = "ar_control.tests.utils.before_tests"
+
 # Uninstallation
 # ------------
 

@@ -124,9 +124,12 @@ def after_install() -> None:
 
 
 def after_migrate() -> None:
-	"""Keep custom fields and indexes in step with this file when the app is updated."""
+	"""Keep custom fields, indexes, e-mail templates and settings defaults in step with this
+	version of the app (a new setting of an update gets its default; nothing set is changed)."""
 	make_custom_fields()
 	make_indexes()
+	make_email_templates()
+	set_default_settings()
 
 
 def before_uninstall() -> None:

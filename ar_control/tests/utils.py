@@ -22,6 +22,13 @@ TEST_DEPENDENCIES = ["Company", "Customer", "Item", "Cost Center", "Sales Person
 __all__ = ["COMPANY", "TEST_DEPENDENCIES", "ARTestCase"]
 
 
+def before_tests() -> None:
+	"""ERPNext's test set-up: complete the setup wizard if needed, test defaults, all roles."""
+	from erpnext.setup.utils import before_tests as erpnext_before_tests
+
+	erpnext_before_tests()
+
+
 def company_abbr(company: str = COMPANY) -> str:
 	return frappe.get_cached_value("Company", company, "abbr")
 

@@ -70,9 +70,10 @@ class ARControlSettings(Document):
 		return found
 
 	def set_defaults_if_empty(self) -> None:
-		"""Fill what the install left empty: field defaults, the default factors and grades."""
+		"""Fill what was never set: field defaults, the default factors, grades, ladder and
+		recovery curve. A value the user set, 0 or an unticked box included, stays."""
 		for field in self.meta.fields:
-			if field.default and not self.get(field.fieldname):
+			if field.default and self.get(field.fieldname) in (None, ""):
 				self.set(field.fieldname, field.default)
 		if not self.credit_factors:
 			for factor in credit.DEFAULT_FACTORS:
