@@ -403,7 +403,3 @@ def release_hold(customer: str, why: str) -> None:
 		pluck="name",
 	):
 		add_activity(case, "System Step", _("Credit hold released: {0}").format(why))
-
-
-def money(amount: Decimal | float, currency: str) -> str:
-	return frappe.utils.fmt_money(amount, currency=currency)

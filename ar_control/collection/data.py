@@ -109,15 +109,6 @@ def done_steps(invoices: Iterable[str]) -> set[tuple[str, str]]:
 	return done
 
 
-def levels_reached(invoices: Iterable[str], titles: dict[str, tuple[int, str]]) -> dict[str, str]:
-	"""The highest ladder level done per invoice, as its title (``titles``: code -> (days, title))."""
-	best: dict[str, tuple[int, str]] = {}
-	for invoice, code in done_steps(invoices):
-		if code in titles and (invoice not in best or titles[code][0] > best[invoice][0]):
-			best[invoice] = titles[code]
-	return {invoice: title for invoice, (_days, title) in best.items()}
-
-
 def written_off(invoices: Iterable[str]) -> bool:
 	"""Whether a Write Off Entry settled any of these invoices."""
 	names = list(invoices)
