@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import csv
 import json
 import re
 import sys
@@ -181,3 +182,35 @@ def test_pyproject_bounds_frappe_and_erpnext():
 	section = text.split("[tool.bench.frappe-dependencies]", 1)[1].split("[", 1)[0]
 	assert 'frappe = ">=15.0.0,<16.0.0"' in section
 	assert 'erpnext = ">=15.0.0,<16.0.0"' in section
+
+
+# --- translations --------------------------------------------------------------------------------
+
+PLACEHOLDER = re.compile(r"\{\d+\}")
+
+
+def translation_rows(lang: str) -> list[list[str]]:
+	with (APP / "translations" / f"{lang}.csv").open(encoding="utf-8", newline="") as f:
+		return list(csv.reader(f))
+
+
+def test_the_chinese_translations_parse_and_have_one_row_per_source_and_context():
+	rows = translation_rows("zh")
+	assert rows, "zh.csv is empty"
+	seen = set()
+	for number, row in enumerate(rows, start=1):
+		assert len(row) in (2, 3), f"zh.csv row {number}: {row} has not 2 or 3 columns"
+		assert row[0].strip() and row[1].strip(), (
+			f"zh.csv row {number}: {row} has an empty source or translation"
+		)
+		key = (row[0], row[2] if len(row) == 3 else "")
+		assert key not in seen, f"zh.csv row {number}: {key} is translated twice"
+		seen.add(key)
+
+
+def test_the_chinese_translations_keep_every_placeholder():
+	for row in translation_rows("zh"):
+		source, translation = set(PLACEHOLDER.findall(row[0])), set(PLACEHOLDER.findall(row[1]))
+		assert source == translation, (
+			f"{row[0]!r}: placeholders {sorted(source)} became {sorted(translation)}"
+		)
