@@ -36,6 +36,11 @@ def translate(problem: Problem, currency: str | None = None) -> str:
 	return _(problem.message).format(*(format_arg(arg, currency) for arg in problem.args))
 
 
+def bucket_labels(buckets) -> list[str]:
+	"""Translated names of aging buckets (``core.aging.Buckets``): 0-30, ..., 121-Above."""
+	return [translate(label) for label in buckets.label_messages()]
+
+
 def as_html(problems: Iterable[Problem], currency: str | None = None) -> str:
 	"""One problem as a sentence; several as a list, so the user sees all of them at once."""
 	messages = [escape_html(translate(p, currency)) for p in problems]

@@ -210,11 +210,13 @@ def dunning_letter(level: Level, row, steps: list[Step], ctx: Context, settings)
 			row, dunning_steps, level, ctx, "Dunning", dunning.name, "Dunning Letter"
 		)
 		communications.append(communication)
-	summary = _("{0} {1} issued for {2} ({3}).").format(
-		_("Dunning"), ", ".join(d.name for d in dunnings), invoice_names(steps), total(steps, ctx)
-	)
+	names, amount = ", ".join(d.name for d in dunnings), total(steps, ctx)
 	if not_sent:
-		summary += " " + _("Not e-mailed: {0}; print and post it.").format(not_sent)
+		summary = _("Dunning {0} issued for {1} ({2}); not e-mailed ({3}): print and post it.").format(
+			names, invoice_names(steps), amount, not_sent
+		)
+	else:
+		summary = _("Dunning {0} issued for {1} ({2}).").format(names, invoice_names(steps), amount)
 	return Outcome(
 		"Done",
 		summary,

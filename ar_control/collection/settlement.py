@@ -65,12 +65,12 @@ def case_for(customer: str, company: str, invoices: list[str], fall_back: bool =
 
 def summary(doc, invoices: list[str], cancelled: bool) -> str:
 	amount = doc.get("base_paid_amount") or doc.get("base_grand_total") or doc.get("total_debit") or 0
-	what = (
-		_("{0} {1} cancelled").format(_(doc.doctype), doc.name)
-		if cancelled
-		else _("{0} {1} submitted").format(_(doc.doctype), doc.name)
-	)
-	against = _(" against {0}").format(", ".join(invoices)) if invoices else ""
-	return _("{0}: {1}{2}.").format(
-		what, fmt_money(abs(amount), currency=doc.get("company_currency") or None), against
-	)
+	amount = fmt_money(abs(amount), currency=doc.get("company_currency") or None)
+	against = ", ".join(invoices)
+	if cancelled:
+		if invoices:
+			return _("{0} {1} cancelled: {2} against {3}.").format(_(doc.doctype), doc.name, amount, against)
+		return _("{0} {1} cancelled: {2}.").format(_(doc.doctype), doc.name, amount)
+	if invoices:
+		return _("{0} {1} submitted: {2} against {3}.").format(_(doc.doctype), doc.name, amount, against)
+	return _("{0} {1} submitted: {2}.").format(_(doc.doctype), doc.name, amount)

@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ar_control.core.money import CENT, ZERO, allocate
-from ar_control.core.problems import Problem, _, raise_if
+from ar_control.core.problems import Message, Problem, _, raise_if
 
 
 class Basis(enum.Enum):
@@ -58,14 +58,19 @@ class Buckets(NamedTuple):
 
 	boundaries: tuple[int, ...]
 
-	@property
-	def labels(self) -> tuple[str, ...]:
+	def label_messages(self) -> tuple[Message, ...]:
+		"""The buckets' names as translatable messages: 0-30, 31-60, ..., 121-Above."""
 		labels, lower = [], 0
 		for upper in self.boundaries:
-			labels.append(f"{lower}-{upper}")
+			labels.append(Message("bucket", _("{0}-{1}"), (lower, upper)))
 			lower = upper + 1
-		labels.append(f"{lower}-Above")
+		labels.append(Message("bucket_open", _("{0}-Above"), (lower,)))
 		return tuple(labels)
+
+	@property
+	def labels(self) -> tuple[str, ...]:
+		"""The buckets' names in English."""
+		return tuple(label.english() for label in self.label_messages())
 
 	def index(self, age: int) -> int | None:
 		"""The bucket of an item of this age; ``None`` when it is not yet due (age < 0)."""

@@ -17,6 +17,7 @@ from ar_control.core.period import previous_month
 from ar_control.data.aging_totals import COMPANY, aging_totals
 from ar_control.kpi.measure import measure
 from ar_control.kpi.snapshots import SNAPSHOT, today
+from ar_control.messages import bucket_labels
 
 TREND_MONTHS = 12
 
@@ -110,7 +111,7 @@ def aging_buckets(filters: str | dict | None = None) -> dict:
 	company = company_of(filters)
 	total, buckets = aging_today(company)
 	return {
-		"labels": [_("Not Due"), *buckets.labels],
+		"labels": [_("Not Due"), *bucket_labels(buckets)],
 		"datasets": [
 			{"name": _("Outstanding"), "values": [float(total.not_due), *map(float, total.buckets)]}
 		],

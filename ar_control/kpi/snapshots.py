@@ -202,7 +202,9 @@ def take_snapshots(company: str, month: str | None = None) -> str:
 	Runs in the background; only a Credit Manager or System Manager may ask for it.
 	"""
 	if not {CREDIT_MANAGER, "System Manager"} & set(frappe.get_roles()):
-		frappe.throw(_("Only a Credit Manager may take KPI snapshots."), frappe.PermissionError)
+		frappe.throw(
+			_("Only a Credit Manager or a System Manager may take KPI snapshots."), frappe.PermissionError
+		)
 	frappe.has_permission("Company", "read", company, throw=True)
 	period = month_of(getdate(month)) if month else previous_month(today())
 	frappe.enqueue(

@@ -24,7 +24,7 @@
 			: "";
 		const html = `
 			<div class="ar-credit-panel">
-				<div style="margin-bottom: var(--margin-sm)"><b>${__("Credit")}</b> ${state}
+				<div style="margin-bottom: var(--margin-sm)"><b>${__("Customer Credit")}</b> ${state}
 					${data.on_hold ? `<span class="indicator-pill red">${__("On credit hold")}</span>` : ""}
 				</div>
 				<div class="row">

@@ -19,7 +19,7 @@ from ar_control.core import aging
 from ar_control.core.problems import RuleError
 from ar_control.data.aging_totals import GROUP_BY, AgingGroup, aging_totals
 from ar_control.data.dimensions import NOT_ASSIGNED
-from ar_control.messages import throw
+from ar_control.messages import bucket_labels, throw
 
 STAGE_FIELDS = ("credit_period", "coordination_period", "clearing_period")
 
@@ -128,7 +128,7 @@ def columns(options: AgingOptions) -> list[dict]:
 			)
 	cols.append({"fieldname": "outstanding", "label": _("Outstanding"), **money})
 	cols.append({"fieldname": "not_due", "label": _("Not Due"), **money})
-	for i, label in enumerate(options.buckets.labels, start=1):
+	for i, label in enumerate(bucket_labels(options.buckets), start=1):
 		cols.append({"fieldname": f"range{i}", "label": label, **money})
 	stage_labels = (_("Credit Period"), _("Coordination Period"), _("Clearing Period"))
 	for fieldname, label in zip(STAGE_FIELDS, stage_labels, strict=True):
@@ -175,7 +175,7 @@ def row_of(group: AgingGroup, options: AgingOptions) -> dict:
 
 
 def chart(total: aging.AgingRow, options: AgingOptions) -> dict:
-	labels = [_("Not Due"), *options.buckets.labels]
+	labels = [_("Not Due"), *bucket_labels(options.buckets)]
 	return {
 		"data": {
 			"labels": labels,
