@@ -263,3 +263,11 @@ def test_the_minimum_amount_counts_per_customer_and_company():
 	assert plan(items, ladder, set(), date(2026, 6, 5)).steps == ()
 	same = [items[0], items[1]._replace(company="C1")]
 	assert [s.company for s in plan(same, ladder, set(), date(2026, 6, 5)).steps] == ["C1", "C1"]
+
+
+def test_the_level_reached_is_the_highest_done_and_ignores_removed_levels():
+	from ar_control.core.escalation import levels_reached
+
+	done = {("A", "reminder"), ("A", "letter"), ("A", "call"), ("B", "call"), ("C", "gone")}
+	reached = levels_reached(done, make_ladder())
+	assert {invoice: level.code for invoice, level in reached.items()} == {"A": "letter", "B": "call"}

@@ -74,9 +74,8 @@ def figures(case, rows, today: date, settings, done: set[tuple[str, str]], writt
 	open_items = [i for i in items if i.outstanding > 0]
 	overdue = [i for i in open_items if i.due_date < today]
 	levels = settings.ladder()
-	titles = {level.code: level for level in levels}
-	open_names = {i.invoice for i in open_items}
-	reached = [titles[code] for invoice, code in done if code in titles and invoice in open_names]
+	reached_by_invoice = escalation.levels_reached(done, levels)
+	reached = [reached_by_invoice[i.invoice] for i in open_items if i.invoice in reached_by_invoice]
 	prio = escalation.priority(items, today, settings.recovery_curve())
 	next_action = escalation.next_ladder_date(open_items, levels, done, today)
 	follow_up = getdate(case.get("follow_up_date")) if case.get("follow_up_date") else None
@@ -207,12 +206,9 @@ def sync(today=None, customers: Iterable[tuple[str, str]] | None = None, commit_
 	done_by_invoice: dict[str, set] = defaultdict(set)
 	for invoice, code in done:
 		done_by_invoice[invoice].add((invoice, code))
-	titles = {level.code: (level.days, level.title) for level in settings.ladder()}
-	reached = {}
-	for invoice, code in done:
-		if code in titles and (invoice not in reached or titles[code][0] > reached[invoice][0]):
-			reached[invoice] = titles[code]
-	reached_titles = {invoice: title for invoice, (_days, title) in reached.items()}
+	reached_titles = {
+		invoice: level.title for invoice, level in escalation.levels_reached(done, settings.ladder()).items()
+	}
 
 	report = {"opened": [], "updated": [], "closed": [], "unchanged": 0}
 	for key in sorted(set(overdue_by_key) | set(cases)):

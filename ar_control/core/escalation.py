@@ -362,6 +362,18 @@ def case_status(items: Sequence[CaseItem], today: date, legal: bool, written_off
 	return OPEN
 
 
+def levels_reached(done: Iterable[tuple[str, str]], levels: Sequence[Level]) -> dict[str, Level]:
+	"""The highest ladder level done for each invoice (steps of levels no longer on the ladder
+	are ignored)."""
+	by_code = {level.code: level for level in levels}
+	reached: dict[str, Level] = {}
+	for invoice, code in done:
+		level = by_code.get(code)
+		if level is not None and (invoice not in reached or level.days > reached[invoice].days):
+			reached[invoice] = level
+	return reached
+
+
 def next_ladder_date(
 	items: Iterable[CaseItem], levels: Sequence[Level], done: Collection[tuple[str, str]], today: date
 ) -> date | None:
