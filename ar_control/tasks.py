@@ -1,7 +1,8 @@
 """Scheduled job entry points (see ``scheduler_events`` in hooks.py).
 
 Each job is thin: load rows with set-based queries, hand plain records to ``ar_control.core``,
-apply the answer. "Today" is ``frappe.flags.current_date or getdate()`` so tests can move time.
+apply the answer. "Today" is ``ar_control.utils.today()`` (``frappe.flags.current_date`` when set) so tests can
+move time.
 """
 
 

@@ -1,6 +1,15 @@
-"""Small helpers shared by the Frappe layer."""
+"""Small helpers shared by the Frappe layer: the app's "today" and batch commits."""
+
+from datetime import date
 
 import frappe
+from frappe.utils import getdate
+
+
+def today(value=None) -> date:
+	"""The app's "today": ``value`` when given, else ``frappe.flags.current_date`` (tests and
+	``--date`` move time with it), else the system date."""
+	return getdate(value or frappe.flags.current_date or None)
 
 
 def commit() -> None:

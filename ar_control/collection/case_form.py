@@ -6,6 +6,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from ar_control import utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import cases, data
 from ar_control.core import escalation
@@ -38,7 +39,7 @@ def refuse_second_open_case(doc) -> None:
 
 def fill_new_case(doc) -> None:
 	"""A case opened by hand starts with the customer's overdue invoices and its owners."""
-	today = cases.get_today()
+	today = utils.today()
 	settings = get_settings()
 	if not doc.invoices:
 		overdue = [
@@ -89,7 +90,7 @@ def take_promises_and_disputes(doc) -> None:
 def refresh_figures(doc) -> None:
 	settings = get_settings()
 	done = data.done_steps(row.sales_invoice for row in doc.invoices)
-	doc.update(cases.figures(doc, doc.invoices, cases.get_today(), settings, done))
+	doc.update(cases.figures(doc, doc.invoices, utils.today(), settings, done))
 
 
 def log_changes(doc) -> None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
-from decimal import Decimal
 
 import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
+from ar_control import utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import data
 from ar_control.core import escalation
@@ -48,10 +48,6 @@ FIGURE_FIELDS = (
 	"expected_loss_percent",
 	"priority_score",
 )
-
-
-def get_today(today=None) -> date:
-	return getdate(today or frappe.flags.current_date or None)
 
 
 def case_items(rows) -> list[escalation.CaseItem]:
@@ -189,7 +185,7 @@ def sync(today=None, customers: Iterable[tuple[str, str]] | None = None, commit_
 
 	The daily job commits each case (``commit_each``); a document event or a ladder step syncs
 	inside its own transaction and commits nothing."""
-	today = get_today(today)
+	today = utils.today(today)
 	settings = get_settings()
 	pairs = None if customers is None else list(set(customers))
 	overdue_by_key: dict[tuple[str, str], list] = defaultdict(list)

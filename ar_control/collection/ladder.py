@@ -23,6 +23,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, now_datetime
 
+from ar_control import utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import actions, cases, data
 from ar_control.core import escalation
@@ -40,7 +41,7 @@ def run(today=None, dry_run: bool = False, time_budget: float | None = None) -> 
 	With ``time_budget`` (seconds) it stops after the customer that exhausts it and enqueues a
 	continuation for the rest of the day's steps."""
 	deadline = None if time_budget is None else time.monotonic() + time_budget
-	today = cases.get_today(today)
+	today = utils.today(today)
 	settings = get_settings()
 	levels = settings.ladder()
 	if not levels:

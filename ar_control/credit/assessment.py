@@ -13,6 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, add_months, flt, getdate
 
+from ar_control import utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.core import credit
 from ar_control.core.money import to_decimal
@@ -272,6 +273,6 @@ def revoke(doc) -> None:
 	)
 	if doc.previous_assessment:
 		valid_until = frappe.db.get_value("Credit Assessment", doc.previous_assessment, "valid_until")
-		today = getdate(frappe.flags.current_date or None)
+		today = utils.today()
 		status = "Expired" if valid_until and getdate(valid_until) < today else "Approved"
 		frappe.db.set_value("Credit Assessment", doc.previous_assessment, "status", status)

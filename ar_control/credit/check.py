@@ -17,8 +17,9 @@ from typing import NamedTuple
 
 import frappe
 from frappe import _
-from frappe.utils import cint, escape_html, flt, fmt_money, getdate, now_datetime
+from frappe.utils import cint, escape_html, flt, fmt_money, now_datetime
 
+from ar_control import utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.core import credit
 from ar_control.core.money import ZERO, to_decimal
@@ -99,7 +100,7 @@ def evaluate(
 
 	settings = get_settings()
 	grace = settings.overdue_grace()
-	today = getdate(frappe.flags.current_date or None)
+	today = utils.today()
 	cutoff = credit.overdue_cutoff(today, grace) if grace is not None else None
 	exposure, standing = exposure_data.load(customer, company, amount, exclude, cutoff, lock, increase)
 	# ERPNext's own limit: the customer's row for the company, else its group's, else the

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import add_days, getdate
+from frappe.utils import add_days
 
+from ar_control import utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.credit.assessment import ASSESSMENT_HOLD_SOURCE
 from ar_control.utils import commit
 
 
 def run(today=None) -> dict:
-	today = getdate(today or frappe.flags.current_date or None)
+	today = utils.today(today)
 	settings = get_settings()
 	expired = expire(today, bool(settings.hold_on_expiry))
 	assigned = assign_reviews(today, settings.review_notice_days or 0, settings.credit_managers())

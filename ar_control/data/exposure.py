@@ -17,6 +17,7 @@ import frappe
 from frappe.query_builder.functions import IfNull, Min, NullIf, Sum
 from frappe.utils import getdate
 
+from ar_control import utils
 from ar_control.core.credit import Exposure, Standing
 from ar_control.core.money import ZERO, to_decimal
 
@@ -159,7 +160,7 @@ def load(
 		increase=None if increase is None else to_decimal(increase),
 	)
 	on_hold, reason = hold_of(customer)
-	today = getdate(frappe.flags.current_date or None)
+	today = utils.today()
 	standing = Standing(
 		on_hold=on_hold,
 		hold_reason=reason,

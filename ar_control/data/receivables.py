@@ -20,6 +20,7 @@ from frappe.utils import cint, getdate
 
 from ar_control.core.aging import OpenItem
 from ar_control.core.money import round_money, to_decimal
+from ar_control.utils import today
 
 
 def currency_precision() -> int:
@@ -85,7 +86,7 @@ def open_items(
 	company: str, as_of: date | str | None = None, customers: Iterable[str] | None = None
 ) -> list[OpenItem]:
 	"""Everything still open for the company's customers on ``as_of`` (today by default)."""
-	as_of = getdate(as_of or frappe.flags.current_date or None)
+	as_of = today(as_of)
 	precision = currency_precision()
 	quantum = Decimal(1).scaleb(-precision)
 	currency = frappe.get_cached_value("Company", company, "default_currency")

@@ -11,13 +11,15 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.core import aging
 from ar_control.core.money import percent
 from ar_control.core.period import previous_month
 from ar_control.data.aging_totals import COMPANY, aging_totals
 from ar_control.kpi.measure import measure
-from ar_control.kpi.snapshots import SNAPSHOT, today
+from ar_control.kpi.snapshots import SNAPSHOT
 from ar_control.messages import bucket_labels
+from ar_control.utils import today
 
 TREND_MONTHS = 12
 
@@ -61,12 +63,11 @@ def dso(filters: str | dict | None = None) -> dict:
 
 
 def aging_today(company: str) -> tuple[aging.AgingRow, aging.Buckets]:
-	settings = frappe.db.get_value(
-		"AR Control Settings", None, ["aging_buckets", "coordination_period_days"], as_dict=True
+	settings = get_settings()
+	buckets = settings.aging_buckets_parsed()
+	result = aging_totals(
+		company, today(), buckets, aging.Basis.DUE_DATE, settings.stages(), group_by=COMPANY
 	)
-	buckets = aging.parse_buckets(settings.aging_buckets or "30, 60, 90, 120")
-	stages = aging.Stages(int(settings.coordination_period_days or 60))
-	result = aging_totals(company, today(), buckets, aging.Basis.DUE_DATE, stages, group_by=COMPANY)
 	return result.total, buckets
 
 

@@ -11,8 +11,6 @@ halfway, never notifies twice.
 
 from __future__ import annotations
 
-from datetime import date
-
 import frappe
 from frappe import _
 from frappe.query_builder import Criterion
@@ -23,6 +21,7 @@ from ar_control.core.period import Period, month_of, previous_month
 from ar_control.kpi.measure import KpiRow, measure
 from ar_control.messages import as_html, translate
 from ar_control.roles import CREDIT_MANAGER
+from ar_control.utils import today
 
 SNAPSHOT = "Collection KPI Snapshot"
 
@@ -50,10 +49,6 @@ KPIS = {
 	"target_dso": "target_dso",
 	"dso_gap": "dso_gap",
 }
-
-
-def today() -> date:
-	return getdate(frappe.flags.current_date or None)
 
 
 def write_monthly_snapshots() -> None:

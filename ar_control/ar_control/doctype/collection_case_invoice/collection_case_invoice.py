@@ -1,9 +1,10 @@
 # Copyright (c) 2026, ar_control developers and contributors
 # For license information, please see license.txt
 
-import frappe
 from frappe.model.document import Document
 from frappe.utils import getdate
+
+from ar_control.utils import today
 
 
 class CollectionCaseInvoice(Document):
@@ -36,4 +37,4 @@ class CollectionCaseInvoice(Document):
 		"""Days past the due date today (not stored: it changes every day)."""
 		if not self.due_date:
 			return 0
-		return max(0, (getdate(frappe.flags.current_date or None) - getdate(self.due_date)).days)
+		return max(0, (today() - getdate(self.due_date)).days)

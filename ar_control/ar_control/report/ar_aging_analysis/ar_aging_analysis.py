@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import getdate
 
+from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.core import aging
 from ar_control.core.problems import RuleError
 from ar_control.data.aging_totals import GROUP_BY, AgingGroup, aging_totals
 from ar_control.data.dimensions import NOT_ASSIGNED
 from ar_control.messages import bucket_labels, throw
+from ar_control.utils import today
 
 STAGE_FIELDS = ("credit_period", "coordination_period", "clearing_period")
 
@@ -59,16 +60,11 @@ class AgingOptions:
 		self.company = filters.company or frappe.defaults.get_user_default("Company")
 		if not self.company:
 			frappe.throw(_("Please select a company."), title=_("Company Required"))
-		self.as_of = getdate(filters.report_date or frappe.flags.current_date or None)
+		self.as_of = today(filters.report_date)
 		self.group_by = filters.group_by or "Customer"
 		if self.group_by not in GROUP_BY:
 			frappe.throw(_("AR Aging Analysis cannot be grouped by {0}.").format(self.group_by))
-		settings = frappe.db.get_value(
-			"AR Control Settings",
-			None,
-			["aging_buckets", "aging_based_on", "coordination_period_days"],
-			as_dict=True,
-		)
+		settings = get_settings()
 		self.range = filters.range or settings.aging_buckets or "30, 60, 90, 120"
 		self.basis = aging.Basis(filters.ageing_based_on or settings.aging_based_on or "Due Date")
 		try:

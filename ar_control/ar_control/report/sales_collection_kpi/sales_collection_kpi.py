@@ -18,6 +18,7 @@ from ar_control.core.period import PeriodKind, make_period, period_containing
 from ar_control.core.problems import RuleError
 from ar_control.kpi.measure import KpiRow, measure
 from ar_control.messages import throw
+from ar_control.utils import today
 
 FIGURES = (
 	("opening_ar", "opening_ar"),
@@ -73,7 +74,7 @@ def period_of(filters):
 			if not (filters.from_date and filters.to_date):
 				frappe.throw(_("A date range needs a From Date and a To Date."), exc=InvalidKpiPeriodError)
 			return make_period(getdate(filters.from_date), getdate(filters.to_date))
-		return period_containing(kind, getdate(filters.date or frappe.flags.current_date or None))
+		return period_containing(kind, today(filters.date))
 	except RuleError as error:
 		throw(error, _("Invalid KPI Period"), InvalidKpiPeriodError)
 
