@@ -60,24 +60,32 @@ doc_events = {
 		"on_submit": "ar_control.overrides.payments.journal_entry",
 		"on_cancel": "ar_control.overrides.payments.journal_entry",
 	},
+	# credit limits, holds and collection owners are changed only by the roles that own them
+	"Customer": {"validate": "ar_control.overrides.customer.validate_customer"},
+	"Customer Group": {"validate": "ar_control.overrides.customer.validate_credit_limits"},
+	"Company": {"validate": "ar_control.overrides.customer.validate_company"},
 }
 
-# Who sees which collection cases and activities
+# Who sees which collection cases; their rows, activities and ladder steps follow the case
 permission_query_conditions = {
 	"Collection Case": "ar_control.collection.permissions.case_query",
+	"Collection Case Invoice": "ar_control.collection.permissions.case_invoice_query",
 	"Collection Activity": "ar_control.collection.permissions.activity_query",
+	"Collection Step Log": "ar_control.collection.permissions.step_log_query",
 }
 
 has_permission = {
 	"Collection Case": "ar_control.collection.permissions.case_has_permission",
 	"Collection Activity": "ar_control.collection.permissions.activity_has_permission",
+	"Collection Step Log": "ar_control.collection.permissions.step_log_has_permission",
 }
 
-# The credit panel on the sales forms
+# The credit panel on the sales forms; the credit holds on the Customer
 doctype_js = {
 	"Sales Order": "public/js/credit_panel.js",
 	"Delivery Note": "public/js/credit_panel.js",
 	"Sales Invoice": "public/js/credit_panel.js",
+	"Customer": "public/js/customer.js",
 }
 
 # Scheduled Tasks

@@ -12,6 +12,9 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from ar_control.roles import CREDIT_MANAGER, ROLES
 
+# The collection owners are set by these roles (``ar_control.overrides.customer`` enforces it)
+OWNERS_READ_ONLY = "eval:!frappe.user.has_role(['Credit Manager', 'Accounts Manager', 'System Manager'])"
+
 CUSTOM_FIELDS = {
 	"Customer": [
 		{
@@ -58,8 +61,9 @@ CUSTOM_FIELDS = {
 			"label": "On Credit Hold",
 			"insert_after": "ar_credit_column",
 			"in_standard_filter": 1,
+			"read_only": 1,
 			"no_copy": 1,
-			"description": "New orders and invoices are blocked while the customer is on credit hold.",
+			"description": "Set while an active Credit Hold covers the customer in a company; holds are placed and released by a Credit Manager, an assessment or the collection ladder.",
 		},
 		{
 			"fieldname": "ar_credit_hold_reason",
@@ -67,7 +71,7 @@ CUSTOM_FIELDS = {
 			"label": "Credit Hold Reason",
 			"insert_after": "ar_credit_hold",
 			"depends_on": "ar_credit_hold",
-			"mandatory_depends_on": "ar_credit_hold",
+			"read_only": 1,
 			"no_copy": 1,
 		},
 		{
@@ -76,6 +80,7 @@ CUSTOM_FIELDS = {
 			"label": "Collector",
 			"options": "User",
 			"insert_after": "ar_credit_hold_source",
+			"read_only_depends_on": OWNERS_READ_ONLY,
 			"description": "Owns this customer's collection cases (default: AR Control Settings).",
 		},
 		{
@@ -84,6 +89,7 @@ CUSTOM_FIELDS = {
 			"label": "Finance Owner",
 			"options": "User",
 			"insert_after": "ar_collector",
+			"read_only_depends_on": OWNERS_READ_ONLY,
 		},
 		{
 			"fieldname": "ar_credit_hold_source",
@@ -93,7 +99,7 @@ CUSTOM_FIELDS = {
 			"read_only": 1,
 			"no_copy": 1,
 			"depends_on": "ar_credit_hold",
-			"description": "What put the customer on hold: a Credit Assessment, the Collection Ladder, or empty when set by hand.",
+			"description": "The sources of the active credit holds: Manual, No Credit, Assessment Expired, Collection Ladder.",
 		},
 	],
 	**{

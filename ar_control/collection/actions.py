@@ -16,8 +16,10 @@ from frappe import _
 from frappe.utils import flt, fmt_money, formatdate
 
 from ar_control.collection import data
-from ar_control.collection.cases import LADDER_HOLD_SOURCE
 from ar_control.core.escalation import Action, Level, Step
+from ar_control.core.holds import Source
+from ar_control.credit import holds
+from ar_control.credit.holds import HOLD
 
 
 class Outcome(NamedTuple):
@@ -358,24 +360,19 @@ def make_dunnings(row, steps: list[Step], ctx: Context) -> list:
 
 
 def credit_hold(level: Level, row, steps: list[Step], ctx: Context, settings) -> Outcome:
-	hold, reason = frappe.db.get_value("Customer", ctx.customer, ["ar_credit_hold", "ar_credit_hold_reason"])
+	"""The ladder's own hold for the customer in this company (once: a second level reached
+	while the hold is active changes nothing but the case's record)."""
 	why = _("Collection ladder: invoices {0} are {1} or more days overdue.").format(
 		invoice_names(steps), level.days
 	)
-	if not hold:
-		frappe.db.set_value(
-			"Customer",
-			ctx.customer,
-			{"ar_credit_hold": 1, "ar_credit_hold_reason": why, "ar_credit_hold_source": LADDER_HOLD_SOURCE},
-		)
+	reference = ("Collection Case", ctx.case.name) if ctx.case else None
 	if ctx.case:
 		frappe.db.set_value("Collection Case", ctx.case.name, "hold_level_days", level.days)
-	summary = (
-		_("Customer put on credit hold: {0}").format(why)
-		if not hold
-		else _("Customer already on credit hold ({0}); level {1} reached by {2}.").format(
-			reason, level.title, invoice_names(steps)
-		)
+	hold = holds.place(ctx.customer, ctx.company, Source.COLLECTION_LADDER, why, reference)
+	if hold:
+		return Outcome("Done", _("Credit hold {0}: {1}").format(hold, why), "System Step", HOLD, hold)
+	summary = _("Customer already on the ladder's credit hold; level {0} reached by {1}.").format(
+		level.title, invoice_names(steps)
 	)
 	return Outcome("Done", summary, "System Step", "Customer", ctx.customer)
 

@@ -6,11 +6,13 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
-from ar_control import utils
+from ar_control import arguments, utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import cases, data
 from ar_control.core import escalation
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.core import holds as rules
+from ar_control.core.holds import Source
+from ar_control.credit import holds
 
 
 class DuplicateCaseError(frappe.ValidationError):
@@ -34,6 +36,27 @@ def refuse_second_open_case(doc) -> None:
 			),
 			title=_("Case Exists"),
 			exc=DuplicateCaseError,
+		)
+
+
+# Who owns a case decides who sees it: only these roles reassign it
+OWNER_FIELDS = ("collector", "finance_owner", "sales_person", "sales_person_user")
+REASSIGNING_ROLES = {"Credit Manager", "Accounts Manager", "System Manager"}
+
+
+def refuse_reassignment(doc) -> None:
+	"""A collector, finance or sales user works a case; a Credit or Accounts Manager reassigns it."""
+	before = doc.get_doc_before_save()
+	if before is None or set(frappe.get_roles()) & REASSIGNING_ROLES:
+		return
+	changed = [field for field in OWNER_FIELDS if (doc.get(field) or None) != (before.get(field) or None)]
+	if changed:
+		frappe.throw(
+			_("Only a Credit Manager or an Accounts Manager can reassign a case ({0}).").format(
+				", ".join(_(doc.meta.get_label(field)) for field in changed)
+			),
+			title=_("Not Permitted"),
+			exc=frappe.PermissionError,
 		)
 
 
@@ -142,15 +165,18 @@ def follow_up(case: str, date) -> None:
 	frappe.db.set_value("Collection Case", case, values)
 
 
-def release_credit_hold(doc, reason: str) -> None:
-	if CREDIT_MANAGER not in frappe.get_roles():
+def release_credit_hold(doc, reason: object) -> list[str]:
+	"""The case's button: release the ladder's hold of the case's customer and company (a Credit
+	Manager, with a reason). Holds of other sources are released on their own record."""
+	holds.require_credit_manager()
+	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
+	ladder_holds = rules.to_release(holds.active(doc.customer), {Source.COLLECTION_LADDER}, doc.company)
+	if not ladder_holds:
 		frappe.throw(
-			_("Only a user with the Credit Manager role can release a credit hold."),
-			title=_("Not Permitted"),
-			exc=frappe.PermissionError,
+			_("{0} is not on the collection ladder's credit hold in {1}.").format(doc.customer, doc.company),
+			title=_("Not on Hold"),
+			exc=holds.InvalidCreditHoldError,
 		)
-	if not (reason or "").strip():
-		frappe.throw(_("Give the reason for releasing the credit hold."), title=_("Reason Required"))
-	if not frappe.db.get_value("Customer", doc.customer, "ar_credit_hold"):
-		frappe.throw(_("{0} is not on credit hold.").format(doc.customer), title=_("Not on Hold"))
-	cases.release_hold(doc.customer, _("released by {0}: {1}").format(frappe.session.user, reason))
+	for hold in ladder_holds:
+		holds.release(hold.name, reason.strip())
+	return [hold.name for hold in ladder_holds]

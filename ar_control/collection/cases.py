@@ -21,7 +21,9 @@ from ar_control import utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import data
 from ar_control.core import escalation
+from ar_control.core.holds import Source
 from ar_control.core.money import ZERO, to_decimal
+from ar_control.credit import holds
 from ar_control.utils import commit
 
 ROW_FIELDS = (
@@ -232,7 +234,7 @@ def sync(today=None, customers: Iterable[tuple[str, str]] | None = None, commit_
 		)
 		if commit_each:
 			commit()  # each case stands on its own; a failure later must not undo it
-	release_ladder_holds(today, settings, None if pairs is None else [c for c, _company in pairs])
+	release_ladder_holds(today, settings, pairs)
 	return report
 
 
@@ -336,62 +338,44 @@ def add_activity(case: str, activity_type: str, summary: str, **fields) -> str:
 	return doc.name
 
 
-def release_ladder_holds(today: date, settings, customers: list[str] | None = None) -> list[str]:
-	"""Lift holds the ladder set once nothing of the customer is overdue past the hold level."""
-	customer = frappe.qb.DocType("Customer")
+def release_ladder_holds(
+	today: date, settings, pairs: list[tuple[str, str]] | None = None
+) -> list[tuple[str, str]]:
+	"""Release the ladder's holds once nothing of the customer in that company is overdue past
+	the credit-hold level; other holds stay."""
+	hold = frappe.qb.DocType(holds.HOLD)
 	query = (
-		frappe.qb.from_(customer)
-		.select(customer.name)
-		.where((customer.ar_credit_hold == 1) & (customer.ar_credit_hold_source == LADDER_HOLD_SOURCE))
+		frappe.qb.from_(hold)
+		.select(hold.customer, hold.company)
+		.distinct()
+		.where((hold.status == holds.ACTIVE) & (hold.source == Source.COLLECTION_LADDER.value))
 	)
-	if customers is not None:
-		if not customers:
+	if pairs is not None:
+		if not pairs:
 			return []
-		query = query.where(customer.name.isin(customers))
-	held = query.run(pluck=True)
+		query = query.where(hold.customer.isin({customer for customer, _company in pairs}))
+	held = {(row[0], row[1]) for row in query.run()}
+	if pairs is not None:
+		held &= set(pairs)
 	if not held:
 		return []
 	hold_days = min(
 		(level.days for level in settings.ladder() if level.action is escalation.Action.CREDIT_HOLD),
 		default=0,
 	)
-	# the hold lasts while an invoice is at least ``hold_days`` overdue
-	still_overdue = _customers_overdue_past(held, today - timedelta(days=hold_days))
-	released = [name for name in held if name not in still_overdue]
-	for name in released:
-		release_hold(name, _("Nothing is overdue past the credit-hold level any more."))
-	return released
-
-
-def _customers_overdue_past(customers: list[str], due_on_or_before: date) -> set[str]:
-	si = frappe.qb.DocType("Sales Invoice")
-	return set(
-		frappe.qb.from_(si)
-		.select(si.customer)
-		.distinct()
-		.where(
-			(si.customer.isin(customers))
-			& (si.docstatus == 1)
-			& (si.is_return == 0)
-			& (si.outstanding_amount > 0)
-			& (si.due_date <= due_on_or_before)
+	# the hold lasts while an invoice of the company is at least ``hold_days`` overdue
+	still_overdue = {
+		(invoice.customer, invoice.company)
+		for invoice in data.open_invoices(
+			due_on_or_before=today - timedelta(days=hold_days), customers=sorted(held)
 		)
-		.run(pluck=True)
-	)
-
-
-LADDER_HOLD_SOURCE = "Collection Ladder"
-
-
-def release_hold(customer: str, why: str) -> None:
-	frappe.db.set_value(
-		"Customer",
-		customer,
-		{"ar_credit_hold": 0, "ar_credit_hold_reason": None, "ar_credit_hold_source": None},
-	)
-	for case in frappe.get_all(
-		"Collection Case",
-		filters={"customer": customer, "status": ("not in", list(escalation.CLOSED))},
-		pluck="name",
-	):
-		add_activity(case, "System Step", _("Credit hold released: {0}").format(why))
+	}
+	released = sorted(held - still_overdue)
+	for customer, company in released:
+		holds.release_own(
+			customer,
+			company,
+			{Source.COLLECTION_LADDER},
+			_("Nothing is overdue past the credit-hold level any more."),
+		)
+	return released

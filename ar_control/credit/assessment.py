@@ -4,7 +4,9 @@ Scoring is ``core.credit``; this module moves figures between the document, the 
 ERPNext history and the Customer record. Approval writes the approved limit into ERPNext's own
 Customer Credit Limit row for the company (so ERPNext's check uses the same limit), sets the
 grade's payment terms and stamps the Customer; it keeps on the assessment what it replaced, so
-cancelling restores it.
+cancelling restores it. Holds are ``ar_control.credit.holds`` records: an approval with a limit of
+0 places a *No Credit* hold; an approval ends the holds earlier assessments of the company set;
+a cancellation releases only the holds this assessment set.
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, add_months, flt, getdate
 
-from ar_control import utils
+from ar_control import permissions, utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.core import credit
+from ar_control.core.holds import ASSESSMENT_SOURCES, Source
 from ar_control.core.money import to_decimal
 from ar_control.core.problems import RuleError
+from ar_control.credit import holds
 from ar_control.data.history import invoice_history
 from ar_control.messages import throw, translate
 from ar_control.roles import CREDIT_MANAGER
-
-ASSESSMENT_HOLD_SOURCE = "Credit Assessment"
 
 
 class InvalidAssessmentError(frappe.ValidationError):
@@ -131,12 +133,11 @@ def limit_note(doc, grade_row) -> str:
 
 
 def require_credit_manager() -> None:
-	if CREDIT_MANAGER not in frappe.get_roles():
-		frappe.throw(
-			_("Only a user with the Credit Manager role can approve a credit assessment."),
-			title=_("Not Permitted"),
-			exc=AssessmentApprovalError,
-		)
+	permissions.require_role(
+		{CREDIT_MANAGER},
+		_("Only a user with the Credit Manager role can approve a credit assessment."),
+		AssessmentApprovalError,
+	)
 
 
 # --- approval and its reversal ----------------------------------------------------------------------
@@ -195,17 +196,7 @@ def remove_credit_limit(customer: str, company: str) -> None:
 
 def approve(doc) -> None:
 	customer = frappe.db.get_value(
-		"Customer",
-		doc.customer,
-		[
-			"payment_terms",
-			"ar_credit_grade",
-			"ar_next_review_date",
-			"ar_credit_hold",
-			"ar_credit_hold_reason",
-			"ar_credit_hold_source",
-		],
-		as_dict=True,
+		"Customer", doc.customer, ["payment_terms", "ar_credit_grade", "ar_next_review_date"], as_dict=True
 	)
 	row = limit_row(doc.customer, doc.company)
 	previous = current_assessment(doc.customer, doc.company, exclude=doc.name)
@@ -218,9 +209,6 @@ def approve(doc) -> None:
 			"previous_payment_terms": customer.payment_terms,
 			"previous_grade": customer.ar_credit_grade,
 			"previous_next_review_date": customer.ar_next_review_date,
-			"previous_credit_hold": customer.ar_credit_hold,
-			"previous_hold_reason": customer.ar_credit_hold_reason,
-			"previous_hold_source": customer.ar_credit_hold_source,
 		}
 	)
 	if previous:
@@ -234,18 +222,36 @@ def approve(doc) -> None:
 	}
 	if doc.payment_terms_template:
 		values["payment_terms"] = doc.payment_terms_template
-	if not flt(doc.approved_limit):
-		values.update(
-			ar_credit_hold=1,
-			ar_credit_hold_reason=_("No credit: assessment {0} approved a credit limit of 0.").format(
-				doc.name
-			),
-			ar_credit_hold_source=ASSESSMENT_HOLD_SOURCE,
-		)
-	elif customer.ar_credit_hold and customer.ar_credit_hold_source == ASSESSMENT_HOLD_SOURCE:
-		# a hold an earlier assessment set (no credit, or expiry) ends with this approval
-		values.update(ar_credit_hold=0, ar_credit_hold_reason=None, ar_credit_hold_source=None)
 	frappe.db.set_value("Customer", doc.customer, values)
+	# the holds earlier assessments of the company set (no credit, expiry) end with this approval
+	holds.release_own(
+		doc.customer,
+		doc.company,
+		ASSESSMENT_SOURCES,
+		_("Superseded by credit assessment {0}.").format(doc.name),
+	)
+	if not flt(doc.approved_limit):
+		place_no_credit_hold(doc.customer, doc.company, doc.name)
+
+
+def place_no_credit_hold(customer: str, company: str, assessment: str) -> None:
+	holds.place(
+		customer,
+		company,
+		Source.NO_CREDIT,
+		_("No credit: assessment {0} approved a credit limit of 0.").format(assessment),
+		("Credit Assessment", assessment),
+	)
+
+
+def place_expiry_hold(customer: str, company: str, assessment: str, valid_until) -> None:
+	holds.place(
+		customer,
+		company,
+		Source.ASSESSMENT_EXPIRED,
+		_("Credit assessment {0} expired on {1}.").format(assessment, frappe.format(valid_until, "Date")),
+		("Credit Assessment", assessment),
+	)
 
 
 def revoke(doc) -> None:
@@ -266,13 +272,25 @@ def revoke(doc) -> None:
 			"ar_credit_grade": doc.previous_grade,
 			"ar_next_review_date": doc.previous_next_review_date,
 			"ar_current_assessment": doc.previous_assessment,
-			"ar_credit_hold": doc.previous_credit_hold,
-			"ar_credit_hold_reason": doc.previous_hold_reason,
-			"ar_credit_hold_source": doc.previous_hold_source,
 		},
 	)
+	cancelled = _("Credit assessment {0} was cancelled.").format(doc.name)
+	holds.release_own(doc.customer, doc.company, ASSESSMENT_SOURCES, cancelled, reference=doc.name)
 	if doc.previous_assessment:
-		valid_until = frappe.db.get_value("Credit Assessment", doc.previous_assessment, "valid_until")
-		today = utils.today()
-		status = "Expired" if valid_until and getdate(valid_until) < today else "Approved"
-		frappe.db.set_value("Credit Assessment", doc.previous_assessment, "status", status)
+		restore_previous(doc)
+
+
+def restore_previous(doc) -> None:
+	"""The assessment the cancelled one replaced is in force again, with its own holds: no
+	credit when it approved a limit of 0, expiry when it has expired and the settings hold."""
+	previous = frappe.db.get_value(
+		"Credit Assessment", doc.previous_assessment, ["valid_until", "approved_limit"], as_dict=True
+	)
+	expired = bool(previous.valid_until) and getdate(previous.valid_until) < utils.today()
+	frappe.db.set_value(
+		"Credit Assessment", doc.previous_assessment, "status", "Expired" if expired else "Approved"
+	)
+	if not flt(previous.approved_limit):
+		place_no_credit_hold(doc.customer, doc.company, doc.previous_assessment)
+	if expired and get_settings().hold_on_expiry:
+		place_expiry_hold(doc.customer, doc.company, doc.previous_assessment, previous.valid_until)

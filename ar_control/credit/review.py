@@ -12,7 +12,7 @@ from frappe.utils import add_days
 
 from ar_control import utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
-from ar_control.credit.assessment import ASSESSMENT_HOLD_SOURCE
+from ar_control.credit.assessment import place_expiry_hold
 from ar_control.utils import commit
 
 
@@ -28,7 +28,7 @@ def expire(today, hold: bool) -> list[str]:
 	ca = frappe.qb.DocType("Credit Assessment")
 	rows = (
 		frappe.qb.from_(ca)
-		.select(ca.name, ca.customer, ca.valid_until)
+		.select(ca.name, ca.customer, ca.company, ca.valid_until)
 		.where((ca.docstatus == 1) & (ca.status == "Approved") & (ca.valid_until < today))
 		.run(as_dict=True)
 	)
@@ -37,17 +37,8 @@ def expire(today, hold: bool) -> list[str]:
 	names = [row.name for row in rows]
 	frappe.qb.update(ca).set(ca.status, "Expired").where(ca.name.isin(names)).run()
 	if hold:
-		customer = frappe.qb.DocType("Customer")
 		for row in rows:
-			# one UPDATE per customer: the reason names that customer's own assessment
-			frappe.qb.update(customer).set(customer.ar_credit_hold, 1).set(
-				customer.ar_credit_hold_reason,
-				_("Credit assessment {0} expired on {1}.").format(
-					row.name, frappe.format(row.valid_until, "Date")
-				),
-			).set(customer.ar_credit_hold_source, ASSESSMENT_HOLD_SOURCE).where(
-				(customer.name == row.customer) & (customer.ar_credit_hold == 0)
-			).run()
+			place_expiry_hold(row.customer, row.company, row.name, row.valid_until)
 	commit()  # a later failure must not undo the expiries
 	return names
 

@@ -20,6 +20,7 @@ from frappe.utils import getdate
 from ar_control import utils
 from ar_control.core.credit import Exposure, Standing
 from ar_control.core.money import ZERO, to_decimal
+from ar_control.credit import holds
 
 # Made by ar_control.install: locking reads through it lock only the customer's submitted rows.
 CUSTOMER_DOCSTATUS_INDEX = "ar_customer_docstatus"
@@ -131,11 +132,6 @@ def unbilled_deliveries(customer: str, company: str, exclude: str | None = None,
 	return to_decimal(query.run()[0][0])
 
 
-def hold_of(customer: str) -> tuple[bool, str]:
-	on_hold, reason = frappe.db.get_value("Customer", customer, ["ar_credit_hold", "ar_credit_hold_reason"])
-	return bool(on_hold), reason or ""
-
-
 def load(
 	customer: str,
 	company: str,
@@ -159,7 +155,7 @@ def load(
 		this_document=to_decimal(this_document),
 		increase=None if increase is None else to_decimal(increase),
 	)
-	on_hold, reason = hold_of(customer)
+	on_hold, reason = holds.standing(customer, company)
 	today = utils.today()
 	standing = Standing(
 		on_hold=on_hold,

@@ -25,6 +25,7 @@ from ar_control.tests.utils import (
 	make_sales_invoice,
 	make_sales_order,
 	make_user,
+	put_on_hold,
 	set_credit_limit,
 	settings_changed,
 )
@@ -79,9 +80,7 @@ class TestBlockReasons(CreditCheckCase):
 				make_sales_order(self.customer, 1).submit()
 
 	def test_a_customer_on_credit_hold_is_blocked_even_within_the_limit(self):
-		frappe.db.set_value(
-			"Customer", self.customer, {"ar_credit_hold": 1, "ar_credit_hold_reason": "Cheque bounced"}
-		)
+		put_on_hold(self.customer, "Cheque bounced")
 		with self.assertRaises(CreditHoldError) as caught:
 			make_sales_order(self.customer, 10).submit()
 		self.assertIn("Cheque bounced", str(caught.exception))
@@ -106,9 +105,7 @@ class TestBlockReasons(CreditCheckCase):
 
 	def test_all_reasons_are_listed_together(self):
 		make_sales_invoice(self.customer, 900, "2026-01-15", "2026-02-15")
-		frappe.db.set_value(
-			"Customer", self.customer, {"ar_credit_hold": 1, "ar_credit_hold_reason": "Legal"}
-		)
+		put_on_hold(self.customer, "Legal")
 		with settings_changed(block_on_overdue=1, overdue_grace_days=30):
 			with self.assertRaises(CreditLimitExceededError) as caught:
 				make_sales_order(self.customer, 500).submit()
@@ -221,7 +218,7 @@ class TestOverride(CreditCheckCase):
 class TestDocumentsAndCurrencies(CreditCheckCase):
 	def test_returns_and_credit_notes_are_never_blocked(self):
 		invoice = make_sales_invoice(self.customer, 800, "2026-06-01", "2026-07-01")
-		frappe.db.set_value("Customer", self.customer, {"ar_credit_hold": 1, "ar_credit_hold_reason": "Hold"})
+		put_on_hold(self.customer, "Hold")
 		with settings_changed(check_sales_invoice=1):
 			credit_note = make_sales_invoice(
 				self.customer, 300, "2026-06-10", qty=-1, is_return=1, return_against=invoice.name

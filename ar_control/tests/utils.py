@@ -217,6 +217,23 @@ def make_user(prefix: str, roles: list[str]) -> str:
 	return email
 
 
+def put_on_hold(customer: str, reason: str = "Put on hold by a test", company: str | None = COMPANY) -> str:
+	"""A manual credit hold of ``customer`` in ``company`` (``None``: every company)."""
+	from ar_control.core.holds import Source
+	from ar_control.credit import holds
+
+	return holds.place(customer, company, Source.MANUAL, reason)
+
+
+def after_commit() -> None:
+	"""What happens once a document's transaction is committed: the collection cases of the
+	payments, journal entries and credit notes submitted since follow them. (A test never
+	commits; this runs the same step the commit would run.)"""
+	from ar_control.collection import settlement
+
+	settlement.flush()
+
+
 def set_credit_limit(customer: str, limit: float, company: str = COMPANY) -> None:
 	from ar_control.credit.assessment import set_credit_limit as write_limit
 

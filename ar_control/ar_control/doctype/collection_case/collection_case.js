@@ -19,20 +19,35 @@ frappe.ui.form.on("Collection Case", {
 			() => frappe.set_route("List", "Collection Step Log", { collection_case: frm.doc.name }),
 			__("View")
 		);
+		frm.add_custom_button(
+			__("Credit Holds"),
+			() => frappe.set_route("List", "Credit Hold", { customer: frm.doc.customer }),
+			__("View")
+		);
 		if (frappe.user.has_role("Credit Manager")) {
-			frappe.db.get_value("Customer", frm.doc.customer, "ar_credit_hold").then(({ message }) => {
-				if (message && message.ar_credit_hold) {
-					frm.add_custom_button(__("Release Credit Hold"), () => {
+			frappe.db
+				.count("Credit Hold", {
+					filters: {
+						customer: frm.doc.customer,
+						company: frm.doc.company,
+						source: "Collection Ladder",
+						status: "Active",
+					},
+				})
+				.then((count) => {
+					if (!count) {
+						return;
+					}
+					frm.add_custom_button(__("Release Ladder Hold"), () => {
 						frappe.prompt(
 							{ fieldname: "reason", fieldtype: "Small Text", label: __("Reason"), reqd: 1 },
 							({ reason }) =>
 								frm.call("release_credit_hold", { reason }).then(() => frm.reload_doc()),
-							__("Release Credit Hold"),
+							__("Release the Collection Ladder's Credit Hold"),
 							__("Release")
 						);
 					});
-				}
-			});
+				});
 		}
 	},
 });

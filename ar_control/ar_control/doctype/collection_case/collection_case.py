@@ -4,6 +4,7 @@
 import frappe
 from frappe.model.document import Document
 
+from ar_control.arguments import Untrusted
 from ar_control.collection import case_form
 
 
@@ -54,6 +55,7 @@ class CollectionCase(Document):
 			if not self.flags.from_sync:
 				case_form.fill_new_case(self)
 		if not self.flags.from_sync:
+			case_form.refuse_reassignment(self)
 			case_form.take_promises_and_disputes(self)
 			case_form.refresh_figures(self)
 
@@ -61,6 +63,8 @@ class CollectionCase(Document):
 		case_form.log_changes(self)
 
 	@frappe.whitelist()
-	def release_credit_hold(self, reason: str):
-		"""Lift the customer's credit hold (Credit Manager only); logged on the case."""
-		case_form.release_credit_hold(self, reason)
+	def release_credit_hold(self, reason: Untrusted = None) -> list[str]:
+		"""Release the collection ladder's credit hold of this case's customer and company (Credit
+		Manager only, with a reason); logged on the case. Other holds stay."""
+		self.check_permission("read")
+		return case_form.release_credit_hold(self, reason)

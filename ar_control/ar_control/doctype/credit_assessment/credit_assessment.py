@@ -43,11 +43,8 @@ class CreditAssessment(Document):
 		naming_series: DF.Literal["CA-.YYYY.-"]
 		payment_terms_template: DF.Link | None
 		previous_assessment: DF.Link | None
-		previous_credit_hold: DF.Check
 		previous_credit_limit: DF.Currency
 		previous_grade: DF.Data | None
-		previous_hold_reason: DF.SmallText | None
-		previous_hold_source: DF.Data | None
 		previous_limit_existed: DF.Check
 		previous_next_review_date: DF.Date | None
 		previous_payment_terms: DF.Link | None

@@ -1,0 +1,226 @@
+"""Credit holds: the one place that puts customers on hold and releases them.
+
+Every hold is a **Credit Hold** record (customer, company or every company, source, reason, who
+set it and when, who released it, when and why); the rules are ``core.holds``. The customer is
+on hold for a company while an active hold covers it. Each source places and releases only its
+own holds:
+
+- **Manual**: a Credit Manager, with a reason (:func:`put_on_hold`, :func:`release_hold`);
+- **No Credit**: an assessment approved with a limit of 0; released when a newer assessment of
+  the company is approved or this one is cancelled;
+- **Assessment Expired**: the review job, when the settings say so; released the same way;
+- **Collection Ladder**: the ladder's credit-hold level; released when nothing of the customer
+  in that company is overdue past the level any more.
+
+A Credit Manager may release any single hold by hand, with a reason. The Customer's *On Credit
+Hold*, *Credit Hold Reason* and *Credit Hold Set By* show the active holds; they are written
+here only (``ar_control.overrides.customer`` refuses them in a Customer save). Placing and
+releasing lock the customer's row, as the credit check does, so a check never sees half a
+change. Each change is logged on the customer's open collection cases it concerns.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from ar_control import arguments, permissions, records
+from ar_control.arguments import Untrusted
+from ar_control.core import holds as rules
+from ar_control.core.holds import Source
+from ar_control.data.exposure import lock_customer
+from ar_control.messages import throw
+from ar_control.roles import CREDIT_MANAGER
+
+HOLD = "Credit Hold"
+ACTIVE = "Active"
+RELEASED = "Released"
+
+
+class CreditHoldPermissionError(frappe.PermissionError):
+	"""Only a Credit Manager places or releases a credit hold by hand."""
+
+
+class InvalidCreditHoldError(frappe.ValidationError):
+	"""A hold without a reason, or a release of a hold that is not active."""
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def active(customer: str, company: str | None = None) -> list[rules.Hold]:
+	"""The customer's active holds; with ``company``, only those that cover it."""
+	hold = frappe.qb.DocType(HOLD)
+	rows = (
+		frappe.qb.from_(hold)
+		.select(hold.name, hold.source, hold.reason, hold.company, hold.reference_name)
+		.where((hold.customer == customer) & (hold.status == ACTIVE))
+		.orderby(hold.creation)
+		.run(as_dict=True)
+	)
+	found = [
+		rules.Hold(row.name, Source(row.source), row.reason, row.company or None, row.reference_name)
+		for row in rows
+	]
+	return found if company is None else rules.covering(found, company)
+
+
+def standing(customer: str, company: str) -> tuple[bool, str]:
+	"""(on hold in ``company``, the reasons of the holds that cover it)."""
+	covering = active(customer, company)
+	return bool(covering), "; ".join(hold.reason for hold in covering)
+
+
+# --- changing --------------------------------------------------------------------------------------
+
+
+def place(
+	customer: str,
+	company: str | None,
+	source: Source,
+	reason: str,
+	reference: tuple[str, str] | None = None,
+) -> str | None:
+	"""Put the customer on hold; returns the new hold, or ``None`` when the same source already
+	holds it for the same company and reference."""
+	lock_customer(customer)
+	reference_doctype, reference_name = reference or (None, None)
+	if rules.already_held(active(customer), source, company or None, reference_name):
+		return None
+	doc = records.new(
+		{
+			"doctype": HOLD,
+			"customer": customer,
+			"company": company or None,
+			"source": source.value,
+			"status": ACTIVE,
+			"reason": reason,
+			"reference_doctype": reference_doctype,
+			"reference_name": reference_name,
+			"set_by": frappe.session.user,
+			"set_on": now_datetime(),
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	refresh_customer(customer)
+	log_on_cases(
+		customer,
+		company,
+		_("Credit hold {0} placed ({1}): {2}").format(doc.name, _(source.value), reason),
+	)
+	return doc.name
+
+
+def release(name: str, reason: str) -> None:
+	"""Release one active hold, giving the reason."""
+	customer, company, source = frappe.db.get_value(HOLD, name, ["customer", "company", "source"])
+	lock_customer(customer)
+	# read again under the lock: a concurrent release may have come first
+	if frappe.db.get_value(HOLD, name, "status", for_update=True) != ACTIVE:
+		frappe.throw(
+			_("Credit hold {0} is not active.").format(name),
+			title=_("Not Active"),
+			exc=InvalidCreditHoldError,
+		)
+	frappe.db.set_value(
+		HOLD,
+		name,
+		{
+			"status": RELEASED,
+			"released_by": frappe.session.user,
+			"released_on": now_datetime(),
+			"release_reason": reason,
+		},
+	)
+	refresh_customer(customer)
+	log_on_cases(
+		customer,
+		company,
+		_("Credit hold {0} ({1}) released by {2}: {3}").format(name, _(source), frappe.session.user, reason),
+	)
+
+
+def release_own(
+	customer: str,
+	company: str | None,
+	sources: frozenset[Source] | set[Source],
+	reason: str,
+	reference: str | None = None,
+) -> list[str]:
+	"""Release the holds ``sources`` placed for exactly ``company`` (and ``reference``)."""
+	names = [hold.name for hold in rules.to_release(active(customer), sources, company or None, reference)]
+	for name in names:
+		release(name, reason)
+	return names
+
+
+def refresh_customer(customer: str) -> None:
+	"""Show the active holds on the Customer: on hold anywhere, the reasons, the sources."""
+	holds = active(customer)
+	reasons = [_("{0}: {1}").format(hold.company or _("All Companies"), hold.reason) for hold in holds]
+	sources = sorted({_(hold.source.value) for hold in holds})
+	frappe.db.set_value(
+		"Customer",
+		customer,
+		{
+			"ar_credit_hold": 1 if holds else 0,
+			"ar_credit_hold_reason": "\n".join(reasons) or None,
+			"ar_credit_hold_source": ", ".join(sources) or None,
+		},
+	)
+
+
+def log_on_cases(customer: str, company: str | None, summary: str) -> None:
+	"""Write the change into the evidence file of the customer's open cases it concerns."""
+	from ar_control.collection import cases
+	from ar_control.core.escalation import CLOSED
+
+	filters = {"customer": customer, "status": ("not in", list(CLOSED))}
+	if company:
+		filters["company"] = company
+	for case in frappe.get_all("Collection Case", filters=filters, pluck="name"):
+		cases.add_activity(case, "System Step", summary)
+
+
+# --- the desk: a Credit Manager's hand ------------------------------------------------------------
+
+
+def require_credit_manager() -> None:
+	permissions.require_role(
+		{CREDIT_MANAGER},
+		_("Only a user with the Credit Manager role can place or release a credit hold."),
+		CreditHoldPermissionError,
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def put_on_hold(customer: Untrusted = None, company: Untrusted = None, reason: Untrusted = None) -> str:
+	"""Put a customer on hold by hand, for one company or (no company) every company."""
+	require_credit_manager()
+	customer = arguments.existing("Customer", customer, _("Customer"))
+	company = arguments.company(company, required=False)
+	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
+	throw(rules.check_reason(reason), title=_("Reason Required"), exc=InvalidCreditHoldError)
+	name = place(customer, company, Source.MANUAL, reason.strip())
+	if name is None:
+		frappe.throw(
+			_("{0} is already on a manual credit hold for {1}.").format(
+				customer, company or _("All Companies")
+			),
+			title=_("Already on Hold"),
+			exc=InvalidCreditHoldError,
+		)
+	return name
+
+
+@frappe.whitelist(methods=["POST"])
+def release_hold(hold: Untrusted = None, reason: Untrusted = None) -> str:
+	"""Release one hold by hand, whatever set it, with a reason; other holds stay."""
+	require_credit_manager()
+	hold = arguments.existing(HOLD, hold, _("Credit Hold"))
+	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
+	throw(rules.check_reason(reason), title=_("Reason Required"), exc=InvalidCreditHoldError)
+	frappe.has_permission(HOLD, "read", hold, throw=True)
+	release(hold, reason.strip())
+	return hold
