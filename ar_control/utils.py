@@ -12,6 +12,17 @@ def today(value=None) -> date:
 	return getdate(value or frappe.flags.current_date or None)
 
 
+# Error Log titles of the app start with this (untranslated, so the workspace can count them)
+ERROR_PREFIX = "AR Control: "
+
+
+def log_error(message: str, reference_doctype: str | None = None, reference_name: str | None = None):
+	"""Record the exception being handled in the Error Log, titled so the workspace counts it."""
+	return frappe.log_error(
+		title=ERROR_PREFIX + message, reference_doctype=reference_doctype, reference_name=reference_name
+	)
+
+
 def commit() -> None:
 	"""Commit a finished batch of a scheduled job, so that a later failure does not undo it.
 

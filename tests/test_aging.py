@@ -199,3 +199,20 @@ def test_date_ranges_partition_dates_exactly_as_the_age_rules_do(bounds, coordin
 	assert bucket_hits == [0 if index is None else index + 1]
 	stage_hits = [i for i, r in enumerate(stage_date_ranges(stages, AS_OF)) if basis in r]
 	assert stage_hits == [stages.index((AS_OF - basis).days)]
+
+
+def test_bucket_boundaries_and_stages_stay_within_the_calendar():
+	from ar_control.core.aging import MAX_DAYS, Stages, check_stages, parse_buckets
+
+	for text, code in (
+		("30, 99999999999", "bucket_too_large"),
+		(", ".join(str(d) for d in range(1, 30)), "too_many_buckets"),
+		("30, ²", "bucket_not_number"),
+		("30, -5", "bucket_not_number"),
+	):
+		with pytest.raises(RuleError) as error:
+			parse_buckets(text)
+		assert code in error.value.codes
+	assert parse_buckets(f"30, {MAX_DAYS}").boundaries == (30, MAX_DAYS)
+	assert [p.code for p in check_stages(Stages(MAX_DAYS + 1))] == ["coordination_days_too_long"]
+	assert check_stages(Stages(MAX_DAYS)) == []

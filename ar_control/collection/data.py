@@ -12,10 +12,12 @@ from datetime import date
 import frappe
 from frappe.utils import getdate
 
-from ar_control.core.escalation import CLOSED
+from ar_control.core.escalation import CLOSED, StepRecord, StepState
+from ar_control.core.escalation import step_state as step_state_of
 from ar_control.core.money import to_decimal
 
 CHUNK = 5000
+REDO_REQUESTED = "Redo Requested"
 
 
 def chunks(values: list, size: int = CHUNK):
@@ -94,19 +96,25 @@ def case_rows(cases: Iterable[str]) -> dict[str, list[frappe._dict]]:
 	return rows
 
 
-def done_steps(invoices: Iterable[str]) -> set[tuple[str, str]]:
-	"""(invoice, level code) of every step already recorded for these invoices."""
+def step_state(invoices: Iterable[str]) -> StepState:
+	"""What the step log says of these invoices: which (invoice, level) are done, and the attempt
+	the next record of each carries (a Credit Manager's redo opens a new one)."""
 	log = frappe.qb.DocType("Collection Step Log")
-	done: set[tuple[str, str]] = set()
+	found: list[StepRecord] = []
 	for part in chunks(list(invoices)):
-		done.update(
-			(row[0], row[1])
-			for row in frappe.qb.from_(log)
-			.select(log.sales_invoice, log.level)
+		found.extend(
+			StepRecord(invoice, level, attempt or 0, outcome == REDO_REQUESTED)
+			for invoice, level, attempt, outcome in frappe.qb.from_(log)
+			.select(log.sales_invoice, log.level, log.attempt, log.outcome)
 			.where(log.sales_invoice.isin(part))
 			.run()
 		)
-	return done
+	return step_state_of(found)
+
+
+def done_steps(invoices: Iterable[str]) -> set[tuple[str, str]]:
+	"""(invoice, level code) of every step recorded as done for these invoices."""
+	return set(step_state(invoices).done)
 
 
 def written_off(invoices: Iterable[str]) -> bool:

@@ -23,33 +23,95 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, now_datetime
 
-from ar_control import utils
+from ar_control import arguments, messages, permissions, records, utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control.arguments import Untrusted
 from ar_control.collection import actions, cases, data
 from ar_control.core import escalation
 from ar_control.core.money import to_decimal
+from ar_control.roles import CREDIT_MANAGER
 from ar_control.utils import commit
 
 # The scheduler kills a long job after 1500 s; the ladder stops well before and continues in a
 # new job. Nothing is lost: the next job plans from what is recorded.
 TIME_BUDGET = 1200
+# A continuation waits this long for the run before it to let go of the run lock.
+CONTINUATION_WAIT = 300
 
 
-def run(today=None, dry_run: bool = False, time_budget: float | None = None) -> list[str]:
+class RunLock:
+	"""One ladder run at a time per site: a MariaDB named lock held by the run's connection.
+
+	The database releases it when the connection ends, also when the process is killed, so a
+	crashed run never blocks the next. Who holds it since when is noted in the cache, for the
+	message a second run prints."""
+
+	def __init__(self, wait: float = 0):
+		self.wait = wait
+		self.held = False
+		self.name = f"ar_control_ladder:{frappe.conf.db_name}"[:64]
+		self.since_key = "ar_control_ladder_run_since"
+
+	def __enter__(self) -> RunLock:
+		got = frappe.db.sql("select get_lock(%s, %s)", (self.name, self.wait))[0][0]
+		self.held = got == 1
+		if self.held:
+			frappe.cache.set_value(self.since_key, str(now_datetime()), expires_in_sec=TIME_BUDGET * 3)
+		return self
+
+	def __exit__(self, *exc) -> bool:
+		if self.held:
+			frappe.cache.delete_value(self.since_key)
+			frappe.db.sql("select release_lock(%s)", (self.name,))
+			self.held = False
+		return False
+
+	def busy_message(self) -> str:
+		since = frappe.cache.get_value(self.since_key)
+		if since:
+			return _("Another ladder run is in progress since {0}; this run does nothing.").format(
+				frappe.format(since, "Datetime")
+			)
+		return _("Another ladder run is in progress; this run does nothing.")
+
+
+def run(
+	today=None,
+	dry_run: bool = False,
+	time_budget: float | None = None,
+	slice_no: int = 0,
+	wait: float = 0,
+) -> list[str]:
 	"""Run the ladder for ``today``; returns one line per thing done (or, dry, to be done).
 
-	With ``time_budget`` (seconds) it stops after the customer that exhausts it and enqueues a
-	continuation for the rest of the day's steps."""
-	deadline = None if time_budget is None else time.monotonic() + time_budget
+	Only one run works at a time: a second one started meanwhile returns at once with a line
+	saying so (a continuation waits ``wait`` seconds for its turn). With ``time_budget``
+	(seconds) a run stops after the customer that exhausts it and enqueues the next slice of the
+	day, after it has let go of the lock."""
 	today = utils.today(today)
+	if dry_run:
+		return work(today, dry_run=True)[0]
+	with RunLock(wait) as lock:
+		if not lock.held:
+			return [lock.busy_message()]
+		lines, unfinished = work(today, time_budget=time_budget)
+	if unfinished:
+		continue_later(today, slice_no + 1, time_budget)
+		lines.append(_("Time budget used up: the rest continues in a background job."))
+	return lines
+
+
+def work(today: date, dry_run: bool = False, time_budget: float | None = None) -> tuple[list[str], bool]:
+	"""The run itself; returns its lines and whether customers were left for a continuation."""
+	deadline = None if time_budget is None else time.monotonic() + time_budget
 	settings = get_settings()
 	levels = settings.ladder()
 	if not levels:
-		return [_("The collection ladder has no levels: nothing to do.")]
+		return [_("The collection ladder has no levels: nothing to do.")], False
 	if not dry_run:
 		cases.sync(today)
 
-	result, invoices = plan(today, settings, levels)
+	result, invoices, state = plan(today, settings, levels)
 	groups: dict[tuple[str, str], list] = defaultdict(list)
 	broken: dict[tuple[str, str], list] = defaultdict(list)
 	for step in result.steps:
@@ -58,43 +120,65 @@ def run(today=None, dry_run: bool = False, time_budget: float | None = None) -> 
 		broken[(promise.customer, invoices[promise.invoice].company)].append(promise)
 
 	lines = []
-	for key in sorted(set(groups) | set(broken)):
+	keys = sorted(set(groups) | set(broken))
+	for position, key in enumerate(keys, start=1):
 		if dry_run:
 			lines += describe(key, groups[key], broken[key])
 			continue
+		lines += execute_customer(key, groups[key], broken[key], today, settings, state)
+		if deadline is not None and time.monotonic() > deadline and position < len(keys):
+			return lines, True
+	if not lines:
+		lines.append(_("Nothing due on {0}.").format(frappe.format(today, "Date")))
+	return lines, False
+
+
+def execute_customer(key, steps, broken, today: date, settings, state) -> list[str]:
+	"""One customer's steps in one transaction, committed together; a deadlock with another
+	transaction is retried once, any other failure leaves the customer untouched for the next
+	run and is logged."""
+	for try_no in (1, 2):
 		frappe.db.savepoint("ar_ladder_customer")
 		try:
-			lines += execute(key, groups[key], broken[key], today, settings)
-		except Exception:
-			# this customer stays untouched and is tried again on the next run
-			frappe.db.rollback(save_point="ar_ladder_customer")
-			frappe.log_error(title=_("Collection ladder failed for {0}").format(key[0]))
-			lines.append(_("{0} ({1}): failed, see the Error Log; retried on the next run.").format(*key))
-			continue
+			lines = execute(key, steps, broken, today, settings, state)
+		except Exception as error:
+			deadlocked = frappe.db.is_deadlocked(error)
+			if deadlocked:
+				frappe.db.rollback()  # the database already undid the whole transaction
+			else:
+				frappe.db.rollback(save_point="ar_ladder_customer")
+			if deadlocked and try_no == 1:
+				continue
+			utils.log_error(_("collection ladder failed for {0} ({1})").format(*key), "Customer", key[0])
+			return [_("{0} ({1}): failed, see the Error Log; retried on the next run.").format(*key)]
 		except BaseException:
 			# killed: undo this customer's half-done work, as the database would on a lost connection
 			frappe.db.rollback(save_point="ar_ladder_customer")
 			raise
 		commit()  # this customer's steps, documents and records together
-		if deadline is not None and time.monotonic() > deadline:
-			continue_later(today)
-			lines.append(_("Time budget used up: the rest continues in a background job."))
-			break
-	if not lines:
-		lines.append(_("Nothing due on {0}.").format(frappe.format(today, "Date")))
-	return lines
+		return lines
+	return []
 
 
-def continue_later(today: date) -> None:
+def continue_later(today: date, slice_no: int, time_budget: float = TIME_BUDGET) -> None:
+	"""Enqueue the next slice of the day, with the same time budget. Each slice has its own job
+	id: a slice enqueued while the one before is still running is never taken for a duplicate of
+	it, and enqueueing the same slice twice queues it once."""
 	frappe.enqueue(
 		"ar_control.collection.ladder.run",
 		queue="long",
-		timeout=TIME_BUDGET + 300,
-		job_id=f"ar_control_collection_ladder_{today}",
+		timeout=int(time_budget) + CONTINUATION_WAIT + 300,
+		job_id=continuation_job_id(today, slice_no),
 		deduplicate=True,
 		today=str(today),
-		time_budget=TIME_BUDGET,
+		time_budget=time_budget,
+		slice_no=slice_no,
+		wait=CONTINUATION_WAIT,
 	)
+
+
+def continuation_job_id(today: date, slice_no: int) -> str:
+	return f"ar_control_collection_ladder::{today}::{slice_no}"
 
 
 def plan(today: date, settings, levels: list[escalation.Level]):
@@ -128,9 +212,9 @@ def plan(today: date, settings, levels: list[escalation.Level]):
 				company=invoice.company,
 			)
 		)
-	done = data.done_steps(invoices)
-	result = escalation.plan(items, levels, done, today, cint(settings.promise_grace_days))
-	return result, invoices
+	state = data.step_state(invoices)
+	result = escalation.plan(items, levels, state.done, today, cint(settings.promise_grace_days))
+	return result, invoices, state
 
 
 def describe(key, steps, broken) -> list[str]:
@@ -154,7 +238,7 @@ def by_level(steps) -> list[tuple[escalation.Level, list]]:
 	return [(levels[code], grouped[code]) for code in sorted(grouped, key=lambda c: levels[c].days)]
 
 
-def execute(key, steps, broken, today: date, settings) -> list[str]:
+def execute(key, steps, broken, today: date, settings, state) -> list[str]:
 	customer, company = key
 	case = data.open_cases([key]).get(key)
 	ctx = actions.Context(
@@ -196,7 +280,8 @@ def execute(key, steps, broken, today: date, settings) -> list[str]:
 				outcome=_("Superseded"),
 			)
 		for step in level_steps:
-			log_rows.append(log_row(step, level, ctx, outcome if not step.superseded else None))
+			attempt = state.attempts.get(step.key, 0)
+			log_rows.append(log_row(step, level, ctx, outcome if not step.superseded else None, attempt))
 		lines.append(
 			_("{0} ({1}): {2} - {3}").format(
 				customer, company, level.title, outcome.summary if outcome else _("superseded")
@@ -246,10 +331,11 @@ LOG_FIELDS = (
 	"outcome",
 	"reference_doctype",
 	"reference_name",
+	"attempt",
 )
 
 
-def log_row(step, level, ctx, outcome) -> tuple:
+def log_row(step, level, ctx, outcome, attempt: int = 0) -> tuple:
 	now = now_datetime()
 	return (
 		frappe.generate_hash(length=12),
@@ -257,7 +343,7 @@ def log_row(step, level, ctx, outcome) -> tuple:
 		now,
 		frappe.session.user,
 		frappe.session.user,
-		f"{step.invoice}|{level.code}",
+		escalation.step_key(step.invoice, level.code, attempt),
 		step.invoice,
 		level.code,
 		level.title,
@@ -269,6 +355,7 @@ def log_row(step, level, ctx, outcome) -> tuple:
 		outcome.outcome if outcome else "Superseded",
 		outcome.reference_doctype if outcome else None,
 		outcome.reference_name if outcome else None,
+		attempt,
 	)
 
 
@@ -277,3 +364,69 @@ def record(rows: list[tuple]) -> None:
 	insert fail and the whole customer is rolled back instead of doing anything twice."""
 	if rows:
 		frappe.db.bulk_insert("Collection Step Log", LOG_FIELDS, rows)
+
+
+# --- a Credit Manager's "redo this step" -------------------------------------------------------------
+
+STEP_LOG = "Collection Step Log"
+
+
+class InvalidRedoError(frappe.ValidationError):
+	"""A redo of a step that cannot be redone (a redo pending, not the latest record)."""
+
+
+@frappe.whitelist(methods=["POST"])
+def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
+	"""Have the next ladder run do a recorded step again (a letter that never arrived, a call
+	that was not made). The step record stays; the request is a new record naming it, and the
+	step done again is recorded under the next attempt, once."""
+	permissions.require_role(
+		{CREDIT_MANAGER}, _("Only a user with the Credit Manager role can have a ladder step done again.")
+	)
+	step = arguments.existing(STEP_LOG, step, _("Collection Step Log"))
+	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
+	frappe.has_permission(STEP_LOG, "read", step, throw=True)
+	record = frappe.db.get_value(STEP_LOG, step, "*", as_dict=True)
+	if record.outcome == data.REDO_REQUESTED:
+		frappe.throw(_("{0} is itself a redo request.").format(step), exc=InvalidRedoError)
+	state = data.step_state([record.sales_invoice])
+	messages.throw(
+		escalation.check_redo(state, record.sales_invoice, record.level, record.attempt or 0),
+		title=_("Cannot Redo"),
+		exc=InvalidRedoError,
+	)
+	attempt = (record.attempt or 0) + 1
+	request = records.new(
+		{
+			"doctype": STEP_LOG,
+			"step_key": escalation.step_key(record.sales_invoice, record.level, attempt, redo=True),
+			"sales_invoice": record.sales_invoice,
+			"level": record.level,
+			"level_title": record.level_title,
+			"action": record.action,
+			"customer": record.customer,
+			"company": record.company,
+			"collection_case": record.collection_case,
+			"run_date": utils.today(),
+			"outcome": data.REDO_REQUESTED,
+			"attempt": attempt,
+			"redo_of": step,
+			"reason": reason.strip(),
+		}
+	)
+	try:
+		request.insert(ignore_permissions=True)
+	except frappe.DuplicateEntryError:
+		frappe.throw(
+			_("A redo of this step is already pending; the next ladder run does it."), exc=InvalidRedoError
+		)
+	if record.collection_case:
+		cases.add_activity(
+			record.collection_case,
+			"Note",
+			_("{0} on {1} is to be done again on the next ladder run: {2}").format(
+				record.level_title, record.sales_invoice, reason.strip()
+			),
+			sales_invoice=record.sales_invoice,
+		)
+	return request.name

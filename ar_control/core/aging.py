@@ -85,10 +85,23 @@ class Buckets(NamedTuple):
 DEFAULT_BUCKETS = Buckets((30, 60, 90, 120))
 
 
+# Beyond these an aging grid means nothing (and dates would leave the calendar)
+MAX_DAYS = 36500
+MAX_BUCKETS = 20
+
+
 def check_boundaries(boundaries: Sequence[int]) -> list[Problem]:
 	problems: list[Problem] = []
 	if not boundaries:
 		problems.append(Problem("no_buckets", _("At least one aging bucket boundary is required.")))
+	if len(boundaries) > MAX_BUCKETS:
+		problems.append(
+			Problem("too_many_buckets", _("At most {0} aging bucket boundaries are allowed."), (MAX_BUCKETS,))
+		)
+	if any(b > MAX_DAYS for b in boundaries):
+		problems.append(
+			Problem("bucket_too_large", _("Aging bucket boundaries may be at most {0} days."), (MAX_DAYS,))
+		)
 	if any(b <= 0 for b in boundaries):
 		problems.append(Problem("bucket_not_positive", _("Aging bucket boundaries must be positive days.")))
 	if any(b >= c for b, c in itertools.pairwise(boundaries)):
@@ -110,7 +123,7 @@ def make_buckets(boundaries: Sequence[int]) -> Buckets:
 def parse_buckets(text: str) -> Buckets:
 	"""Buckets from text such as ``"30, 60, 90, 120"`` (the form ERPNext's report filter uses)."""
 	parts = [p.strip() for p in (text or "").replace(";", ",").split(",") if p.strip()]
-	bad = [p for p in parts if not p.isdigit()]
+	bad = [p for p in parts if not (p.isascii() and p.isdigit())]
 	if bad:
 		raise_if(
 			[
@@ -146,6 +159,14 @@ def check_stages(stages: Stages) -> list[Problem]:
 	if stages.coordination_days < 1:
 		return [
 			Problem("coordination_days_invalid", _("The coordination period must last at least one day."))
+		]
+	if stages.coordination_days > MAX_DAYS:
+		return [
+			Problem(
+				"coordination_days_too_long",
+				_("The coordination period may last at most {0} days."),
+				(MAX_DAYS,),
+			)
 		]
 	return []
 

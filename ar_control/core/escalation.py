@@ -230,6 +230,74 @@ def _mark_superseded(steps: list[Step]) -> list[Step]:
 	]
 
 
+class StepRecord(NamedTuple):
+	"""What the step log holds for one (invoice, level): a step done (or recorded as superseded,
+	or not sent) at an ``attempt``, or a Credit Manager's request to do it again (``redo``)."""
+
+	invoice: str
+	level: str
+	attempt: int = 0
+	redo: bool = False
+
+
+class StepState(NamedTuple):
+	done: frozenset[tuple[str, str]]  # (invoice, level code) whose latest attempt is recorded
+	attempts: dict[tuple[str, str], int]  # the attempt the next record of each pair carries
+	latest: dict[tuple[str, str], int]  # the latest attempt recorded as done, per pair
+
+
+def step_state(records: Iterable[StepRecord]) -> StepState:
+	"""Attempt 0 is the ladder's first time; each redo request opens the next attempt, and the
+	step counts as done again once that attempt is recorded. A pair with no record is not done
+	and its first record is attempt 0."""
+	requested: dict[tuple[str, str], int] = {}
+	executed: dict[tuple[str, str], set[int]] = {}
+	for record in records:
+		key = (record.invoice, record.level)
+		if record.redo:
+			requested[key] = max(requested.get(key, 0), record.attempt)
+		else:
+			executed.setdefault(key, set()).add(record.attempt)
+	done, attempts, latest = set(), {}, {}
+	for key in set(requested) | set(executed):
+		wanted = requested.get(key, 0)
+		attempts[key] = wanted
+		if wanted in executed.get(key, ()):
+			done.add(key)
+		if executed.get(key):
+			latest[key] = max(executed[key])
+	return StepState(frozenset(done), attempts, latest)
+
+
+def step_key(invoice: str, level: str, attempt: int = 0, redo: bool = False) -> str:
+	"""The unique key of a step record: a step is recorded once per attempt, a redo requested
+	once per attempt."""
+	if redo:
+		return f"{invoice}|{level}|redo-{attempt}"
+	return f"{invoice}|{level}" if attempt == 0 else f"{invoice}|{level}|{attempt}"
+
+
+def check_redo(state: StepState, invoice: str, level: str, attempt: int) -> list[Problem]:
+	"""A redo applies to the latest time a step was done, and not while a redo is pending."""
+	key = (invoice, level)
+	if key not in state.done:
+		return [
+			Problem(
+				"redo_pending",
+				_("A redo of this step is already pending; the next ladder run does it."),
+			)
+		]
+	if state.latest.get(key) != attempt:
+		return [
+			Problem(
+				"redo_not_latest",
+				_("Only the latest record of a step can be redone (attempt {0})."),
+				(state.latest.get(key, 0),),
+			)
+		]
+	return []
+
+
 def apply_plan(
 	items: Sequence[LadderItem], done: Collection[tuple[str, str]], result: Plan
 ) -> tuple[list[LadderItem], set[tuple[str, str]]]:

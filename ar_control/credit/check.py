@@ -19,8 +19,9 @@ import frappe
 from frappe import _
 from frappe.utils import cint, escape_html, flt, fmt_money, now_datetime
 
-from ar_control import utils
+from ar_control import arguments, permissions, records, utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control.arguments import Untrusted
 from ar_control.core import credit
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.data import exposure as exposure_data
@@ -229,7 +230,7 @@ def block_message(doc, evaluation: Evaluation, intro: str, offer_override: bool 
 
 def log_override(doc, evaluation: Evaluation, reason: str) -> None:
 	decision, currency = evaluation.decision, evaluation.exposure.currency
-	frappe.get_doc(
+	records.new(
 		{
 			"doctype": "Credit Override Log",
 			"reference_doctype": doc.doctype,
@@ -247,6 +248,45 @@ def log_override(doc, evaluation: Evaluation, reason: str) -> None:
 			"override_reason": reason,
 		}
 	).insert(ignore_permissions=True)
+
+
+OVERRIDE_LOG = "Credit Override Log"
+COPIED_ON_CORRECTION = (
+	"reference_doctype",
+	"reference_name",
+	"customer",
+	"company",
+	"currency",
+	"exposure",
+	"credit_limit",
+	"available",
+	"overdue_amount",
+	"block_reasons",
+)
+
+
+@frappe.whitelist(methods=["POST"])
+def correct_override(log: Untrusted = None, note: Untrusted = None) -> str:
+	"""A Credit Manager corrects an override record: a new entry that names the one it corrects
+	and says what is wrong with it. The original stays as it was."""
+	permissions.require_role(
+		{CREDIT_MANAGER}, _("Only a user with the Credit Manager role can correct a credit override record.")
+	)
+	log = arguments.existing(OVERRIDE_LOG, log, _("Credit Override Log"))
+	note = arguments.text(note, _("Correction"), required=True, max_length=2000)
+	frappe.has_permission(OVERRIDE_LOG, "read", log, throw=True)
+	original = frappe.db.get_value(OVERRIDE_LOG, log, COPIED_ON_CORRECTION, as_dict=True)
+	entry = records.new(
+		{
+			"doctype": OVERRIDE_LOG,
+			**original,
+			"user": frappe.session.user,
+			"overridden_on": now_datetime(),
+			"override_reason": note.strip(),
+			"correction_of": log,
+		}
+	).insert(ignore_permissions=True)
+	return entry.name
 
 
 # --- the credit panel ---------------------------------------------------------------------------------

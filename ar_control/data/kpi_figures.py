@@ -49,16 +49,18 @@ def period_figures(
 	territory: str | None = None,
 	sales_person: str | None = None,
 	count_back: int = COUNT_BACK_MONTHS,
+	customers: list[str] | None = None,
 ) -> dict[str, PeriodFigures]:
 	"""The figures of ``period`` per sales person (``""``: receivables no Sales Team covers).
 
 	With a ``sales_person`` filter only that person and those below them in the tree are
-	returned, each with their share. Adding up every row gives the company's figures.
+	returned, each with their share; with ``customers`` only their receivables. Adding up every
+	row gives the company's figures.
 	"""
 	months = count_back_months(period.end, count_back)
 	flows = {
 		row.sales_person or "": row
-		for row in _flows(company, period, months, customer_group, territory, sales_person)
+		for row in _flows(company, period, months, customer_group, territory, sales_person, customers)
 	}
 	closing = {
 		group.totals.key: group.totals
@@ -72,6 +74,7 @@ def period_figures(
 			customer_group=customer_group,
 			territory=territory,
 			sales_person=sales_person,
+			customers=customers,
 		).groups
 	}
 	figures = {}
@@ -94,7 +97,7 @@ def period_figures(
 	return figures
 
 
-def _flows(company, period, months, customer_group, territory, sales_person) -> list:
+def _flows(company, period, months, customer_group, territory, sales_person, customers) -> list:
 	"""One pass over the ledger rows up to the period end, summed per sales person."""
 	ple = frappe.qb.DocType("Payment Ledger Entry")
 	invoice = frappe.qb.DocType("Sales Invoice").as_("row_invoice")
@@ -126,7 +129,7 @@ def _flows(company, period, months, customer_group, territory, sales_person) -> 
 	)
 	amount = ple.amount * share
 	conditions = [
-		*receivable_conditions(ple, company, period.end),
+		*receivable_conditions(ple, company, period.end, customers),
 		*customer_conditions(ple.party, customer_group, territory),
 	]
 	return (

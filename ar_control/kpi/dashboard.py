@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import getdate
+from frappe.query_builder.functions import Count
+from frappe.utils import add_days, getdate, now_datetime
 
+from ar_control import arguments, permissions
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control.arguments import Untrusted
 from ar_control.core import aging
 from ar_control.core.money import percent
 from ar_control.core.period import previous_month
@@ -19,39 +22,44 @@ from ar_control.data.aging_totals import COMPANY, aging_totals
 from ar_control.kpi.measure import measure
 from ar_control.kpi.snapshots import SNAPSHOT
 from ar_control.messages import bucket_labels
-from ar_control.utils import today
+from ar_control.roles import CREDIT_MANAGER
+from ar_control.utils import ERROR_PREFIX, today
 
 TREND_MONTHS = 12
 
 
-def company_of(filters: str | dict | None) -> str:
+def company_of(filters: object) -> str:
+	"""The company a card or chart shows: its ``company`` filter, else the user's default; the
+	user must be able to read snapshots and may see only companies their permissions allow."""
 	frappe.has_permission(SNAPSHOT, "read", throw=True)
-	filters = frappe.parse_json(filters) or {}
-	company = filters.get("company") or frappe.defaults.get_user_default("Company")
-	if not company:
-		company = frappe.db.get_single_value("Global Defaults", "default_company")
-	if not company:
-		frappe.throw(_("Please set a default company."), title=_("Company Required"))
-	return company
+	filters = arguments.json_object(filters, _("Filters"))
+	return arguments.company(filters.get("company"), default=True)
+
+
+def latest_snapshots(company: str, limit: int) -> list:
+	"""The company's current snapshots (retaken ones replaced), newest first."""
+	return frappe.get_all(
+		SNAPSHOT,
+		filters={"company": company, "sales_person": ("is", "not set"), "superseded_by": ("is", "not set")},
+		fields=["period_start", "period_end", "dso_count_back", "best_possible_dso", "cei"],
+		order_by="period_end desc",
+		limit=limit,
+	)
 
 
 @frappe.whitelist()
-def dso(filters: str | dict | None = None) -> dict:
+def dso(filters: Untrusted = None) -> dict:
 	"""Number card: DSO (count-back) of the latest monthly snapshot of the company; without any
-	snapshot yet, measured live for last month."""
+	snapshot yet, or for a user restricted to some customers, measured live for last month over
+	what the user may see."""
 	company = company_of(filters)
-	latest = frappe.get_all(
-		SNAPSHOT,
-		filters={"company": company, "sales_person": ("is", "not set")},
-		fields=["dso_count_back", "period_start"],
-		order_by="period_end desc",
-		limit=1,
-	)
+	customers = permissions.customers()
+	latest = latest_snapshots(company, 1) if customers is None else []
 	if latest:
 		value, month = latest[0].dso_count_back, latest[0].period_start
 	else:
 		period = previous_month(today())
-		_rows, total = measure(company, period)
+		_rows, total = measure(company, period, customers=customers)
 		value, month = float(total.kpis.dso_count_back or 0), period.start
 	return {
 		"value": value,
@@ -63,16 +71,23 @@ def dso(filters: str | dict | None = None) -> dict:
 
 
 def aging_today(company: str) -> tuple[aging.AgingRow, aging.Buckets]:
+	"""Today's receivables of the company that the user may see, by due date."""
 	settings = get_settings()
 	buckets = settings.aging_buckets_parsed()
 	result = aging_totals(
-		company, today(), buckets, aging.Basis.DUE_DATE, settings.stages(), group_by=COMPANY
+		company,
+		today(),
+		buckets,
+		aging.Basis.DUE_DATE,
+		settings.stages(),
+		group_by=COMPANY,
+		customers=permissions.customers(),
 	)
 	return result.total, buckets
 
 
 @frappe.whitelist()
-def overdue_ratio(filters: str | dict | None = None) -> dict:
+def overdue_ratio(filters: Untrusted = None) -> dict:
 	"""Number card: the share of today's receivables that is past due, in percent."""
 	company = company_of(filters)
 	total, _buckets = aging_today(company)
@@ -87,16 +102,52 @@ def overdue_ratio(filters: str | dict | None = None) -> dict:
 	}
 
 
-def kpi_trend(filters: str | dict | None = None) -> dict:
-	"""Line chart: DSO (count-back), Best Possible DSO and CEI of the last company snapshots."""
+@frappe.whitelist()
+def app_errors(filters: Untrusted = None) -> dict:
+	"""Number card: the app's failures of the last 7 days in the Error Log (a case update after a
+	payment, a customer the ladder could not process), for the Credit and System Managers."""
+	permissions.require_role(
+		{CREDIT_MANAGER, "System Manager"},
+		_("Only a Credit Manager or a System Manager sees AR Control's errors."),
+	)
+	arguments.json_object(filters, _("Filters"))
+	log = frappe.qb.DocType("Error Log")
+	count = (
+		frappe.qb.from_(log)
+		.select(Count("*"))
+		.where(log.method.like(f"{ERROR_PREFIX}%") & (log.creation >= add_days(now_datetime(), -7)))
+		.run()[0][0]
+	)
+	return {
+		"value": count,
+		"fieldtype": "Int",
+		"route": ["List", "Error Log"],
+		"route_options": {"method": ["like", f"{ERROR_PREFIX}%"]},
+	}
+
+
+def kpi_trend(filters: Untrusted = None) -> dict:
+	"""Line chart: DSO (count-back), Best Possible DSO and CEI of the last company snapshots; for
+	a user restricted to some customers, the last 12 months measured live over them."""
 	company = company_of(filters)
-	rows = frappe.get_all(
-		SNAPSHOT,
-		filters={"company": company, "sales_person": ("is", "not set")},
-		fields=["period_end", "dso_count_back", "best_possible_dso", "cei"],
-		order_by="period_end desc",
-		limit=TREND_MONTHS,
-	)[::-1]
+	customers = permissions.customers()
+	if customers is None:
+		rows = latest_snapshots(company, TREND_MONTHS)[::-1]
+	else:
+		rows = []
+		period = previous_month(today())
+		for _month in range(TREND_MONTHS):
+			kpis = measure(company, period, customers=customers)[1].kpis
+			rows.append(
+				frappe._dict(
+					period_end=period.end,
+					dso_count_back=float(kpis.dso_count_back or 0),
+					best_possible_dso=float(kpis.best_possible_dso or 0),
+					cei=float(kpis.cei or 0),
+				)
+			)
+			period = previous_month(period.start)
+		rows.reverse()
 	return {
 		"labels": [_(getdate(row.period_end).strftime("%b")) for row in rows],  # at most 12 months
 		"datasets": [
@@ -107,7 +158,7 @@ def kpi_trend(filters: str | dict | None = None) -> dict:
 	}
 
 
-def aging_buckets(filters: str | dict | None = None) -> dict:
+def aging_buckets(filters: Untrusted = None) -> dict:
 	"""Bar chart: today's receivables of the company, not yet due and per aging bucket."""
 	company = company_of(filters)
 	total, buckets = aging_today(company)

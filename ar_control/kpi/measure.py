@@ -70,12 +70,14 @@ def measure(
 	customer_group: str | None = None,
 	territory: str | None = None,
 	sales_person: str | None = None,
+	customers: list[str] | None = None,
 ) -> tuple[list[KpiRow], KpiRow]:
 	"""One row per sales person (and one for receivables without a Sales Team), and the total.
 
 	Each row is measured against its sales person's Collection Target, or the company default.
+	With ``customers``, only their receivables count (a user restricted to some customers).
 	"""
-	by_person = period_figures(company, period, customer_group, territory, sales_person)
+	by_person = period_figures(company, period, customer_group, territory, sales_person, customers=customers)
 	targets = load_targets(company)
 
 	def row(person: str | None, figures: PeriodFigures, owner: str = "") -> KpiRow:

@@ -5,8 +5,9 @@ The monthly job writes, for every company with receivables, one snapshot of the 
 and one per sales person for the month before the day it runs. A snapshot that exists is kept
 as it is (the point of a snapshot is that a back-dated payment does not rewrite history) unless
 it is explicitly retaken on demand. Each threshold a snapshot crosses is notified once: the
-codes already notified are stored on the snapshot, so running the job again, or after a crash
-halfway, never notifies twice.
+codes already notified are stored on the snapshot (and carried over to a retake), so running the
+job again, after a crash halfway or a retake never notifies twice. A retake writes a new snapshot
+that names the one it supersedes; the superseded one keeps its figures.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 import frappe
 from frappe import _
 from frappe.query_builder import Criterion
-from frappe.utils import get_link_to_form, getdate
+from frappe.utils import escape_html, get_link_to_form, getdate
 
+from ar_control import arguments, permissions, records
+from ar_control.arguments import Untrusted
 from ar_control.core.kpi import threshold_breaches
 from ar_control.core.period import Period, month_of, previous_month
 from ar_control.kpi.measure import KpiRow, measure
@@ -70,11 +73,16 @@ def write_snapshots(company: str, period: Period, retake: bool = False) -> list[
 	if not rows:
 		return []
 	existing = {
-		row.sales_person or "": row.name
+		row.sales_person or "": row
 		for row in frappe.get_all(
 			SNAPSHOT,
-			filters={"company": company, "period_start": period.start, "period_end": period.end},
-			fields=["name", "sales_person"],
+			filters={
+				"company": company,
+				"period_start": period.start,
+				"period_end": period.end,
+				"superseded_by": ("is", "not set"),
+			},
+			fields=["name", "sales_person", "alerts_sent"],
 		)
 	}
 	currency = frappe.get_cached_value("Company", company, "default_currency")
@@ -82,14 +90,18 @@ def write_snapshots(company: str, period: Period, retake: bool = False) -> list[
 	names = []
 	for row in [total, *(row for row in rows if row.sales_person)]:
 		owner = row.sales_person or ""
-		if owner in existing and not retake:
-			names.append(existing[owner])
+		old = existing.get(owner)
+		if old and not retake:
+			names.append(old.name)
 			continue
-		doc = frappe.get_doc(SNAPSHOT, existing[owner]) if owner in existing else frappe.new_doc(SNAPSHOT)
+		# a retake is a new snapshot; the one it supersedes keeps its figures
+		doc = records.new({"doctype": SNAPSHOT, "supersedes": old.name if old else None})
+		doc.alerts_sent = old.alerts_sent if old else None
 		fill(doc, company, period, row, currency)
 		new_alerts = record_alerts(doc, row)
-		doc.flags.ignore_permissions = True
-		doc.save()
+		doc.insert(ignore_permissions=True)
+		if old:
+			frappe.db.set_value(SNAPSHOT, old.name, "superseded_by", doc.name, update_modified=False)
 		if new_alerts:
 			notify(doc, new_alerts, recipients.for_owner(owner))
 		names.append(doc.name)
@@ -172,7 +184,7 @@ class Recipients:
 
 def notify(doc, breaches: list, users: list[str]) -> None:
 	"""One Notification Log per user, listing every new threshold the snapshot crosses."""
-	owner = doc.sales_person or doc.company
+	owner = escape_html(doc.sales_person or doc.company)
 	subject = _("Collection KPI alert for {0}, {1}").format(owner, frappe.format(doc.period_end, "Date"))
 	content = f"<p>{as_html(breaches)}</p><p>{get_link_to_form(SNAPSHOT, doc.name)}</p>"
 	for user in users:
@@ -191,17 +203,21 @@ def notify(doc, breaches: list, users: list[str]) -> None:
 
 
 @frappe.whitelist()
-def take_snapshots(company: str, month: str | None = None) -> str:
+def take_snapshots(company: Untrusted = None, month: Untrusted = None) -> str:
 	"""On demand: (re)take the snapshots of the month containing ``month`` (default: last month).
 
-	Runs in the background; only a Credit Manager or System Manager may ask for it.
+	Runs in the background; only a Credit Manager or System Manager may ask for it. A retake
+	writes new snapshots and keeps the ones they supersede.
 	"""
-	if not {CREDIT_MANAGER, "System Manager"} & set(frappe.get_roles()):
-		frappe.throw(
-			_("Only a Credit Manager or a System Manager may take KPI snapshots."), frappe.PermissionError
-		)
-	frappe.has_permission("Company", "read", company, throw=True)
-	period = month_of(getdate(month)) if month else previous_month(today())
+	permissions.require_role(
+		{CREDIT_MANAGER, "System Manager"},
+		_("Only a Credit Manager or a System Manager may take KPI snapshots."),
+	)
+	company = arguments.company(company)
+	month = arguments.date(month, _("Month"))
+	if month and month > today():
+		frappe.throw(_("A month that has not begun cannot be measured."), exc=arguments.InvalidArgumentError)
+	period = month_of(month) if month else previous_month(today())
 	frappe.enqueue(
 		"ar_control.kpi.snapshots.write_snapshots",
 		queue="long",

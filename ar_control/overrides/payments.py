@@ -1,5 +1,13 @@
 """Doc events of Payment Entry, Journal Entry and Sales Invoice that settle or unsettle
-invoices: the affected collection cases are brought up to date at once."""
+invoices: the affected collection cases are brought up to date right after the document is
+committed.
+
+Nothing here runs inside the payment's transaction: the hooks only note what the document
+touched (``settlement.defer``), and the case update runs once the payment is committed. A
+failure of the app can therefore never stop ERPNext from posting a payment, a journal entry or a
+credit note; it is written to the Error Log, counted on the AR Control workspace, and the daily
+ladder run brings every case in line with the ledger anyway.
+"""
 
 from ar_control.collection import settlement
 
@@ -8,7 +16,7 @@ def payment_entry(doc, method=None):
 	if doc.party_type != "Customer" or not doc.party:
 		return
 	invoices = [r.reference_name for r in doc.references if r.reference_doctype == "Sales Invoice"]
-	settlement.settle(doc, {(doc.party, doc.company)}, invoices, cancelled=method == "on_cancel")
+	settlement.defer(doc, {(doc.party, doc.company)}, invoices, cancelled=method == "on_cancel")
 
 
 def journal_entry(doc, method=None):
@@ -16,16 +24,16 @@ def journal_entry(doc, method=None):
 	if not pairs:
 		return
 	invoices = [row.reference_name for row in doc.accounts if row.reference_type == "Sales Invoice"]
-	settlement.settle(doc, pairs, invoices, cancelled=method == "on_cancel")
+	settlement.defer(doc, pairs, invoices, cancelled=method == "on_cancel")
 
 
 def sales_invoice(doc, method=None):
 	"""A credit note settles the invoice it returns; a cancelled invoice leaves its case."""
 	if doc.is_return and doc.return_against:
-		settlement.settle(
+		settlement.defer(
 			doc, {(doc.customer, doc.company)}, [doc.return_against], cancelled=method == "on_cancel"
 		)
 	elif method == "on_cancel":
-		settlement.settle(
+		settlement.defer(
 			doc, {(doc.customer, doc.company)}, [doc.name], cancelled=True, only_cases_of_invoices=True
 		)

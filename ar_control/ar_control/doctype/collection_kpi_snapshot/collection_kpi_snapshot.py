@@ -1,11 +1,10 @@
 # Copyright (c) 2026, ar_control developers and contributors
 # For license information, please see license.txt
 
-# import frappe
-from frappe.model.document import Document
+from ar_control.records import Record
 
 
-class CollectionKPISnapshot(Document):
+class CollectionKPISnapshot(Record):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -38,6 +37,8 @@ class CollectionKPISnapshot(Document):
 		period_end: DF.Date
 		period_start: DF.Date
 		sales_person: DF.Link | None
+		superseded_by: DF.Link | None
+		supersedes: DF.Link | None
 		target_collection_rate: DF.Percent
 		target_dso: DF.Float
 		undefined_figures: DF.SmallText | None

@@ -1,11 +1,10 @@
 # Copyright (c) 2026, ar_control developers and contributors
 # For license information, please see license.txt
 
-# import frappe
-from frappe.model.document import Document
+from ar_control.records import Record
 
 
-class CollectionStepLog(Document):
+class CollectionStepLog(Record):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -15,12 +14,15 @@ class CollectionStepLog(Document):
 		from frappe.types import DF
 
 		action: DF.Data | None
+		attempt: DF.Int
 		collection_case: DF.Link | None
 		company: DF.Link | None
 		customer: DF.Link | None
 		level: DF.Data
 		level_title: DF.Data | None
-		outcome: DF.Literal["Done", "Superseded", "Not Sent"]
+		outcome: DF.Literal["Done", "Superseded", "Not Sent", "Redo Requested"]
+		reason: DF.SmallText | None
+		redo_of: DF.Link | None
 		reference_doctype: DF.Link | None
 		reference_name: DF.DynamicLink | None
 		run_date: DF.Date | None

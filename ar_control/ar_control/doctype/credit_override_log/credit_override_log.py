@@ -1,11 +1,10 @@
 # Copyright (c) 2026, ar_control developers and contributors
 # For license information, please see license.txt
 
-# import frappe
-from frappe.model.document import Document
+from ar_control.records import Record
 
 
-class CreditOverrideLog(Document):
+class CreditOverrideLog(Record):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 
@@ -17,6 +16,7 @@ class CreditOverrideLog(Document):
 		available: DF.Currency
 		block_reasons: DF.Text | None
 		company: DF.Link | None
+		correction_of: DF.Link | None
 		credit_limit: DF.Currency
 		currency: DF.Link | None
 		customer: DF.Link | None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
+from ar_control import arguments, permissions
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.core import aging
 from ar_control.core.problems import RuleError
@@ -30,8 +31,7 @@ class InvalidAgingFilterError(frappe.ValidationError):
 
 
 def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	options = AgingOptions(filters)
+	options = AgingOptions(arguments.json_object(filters, _("Filters")))
 	result = aging_totals(
 		options.company,
 		options.as_of,
@@ -39,10 +39,10 @@ def execute(filters=None):
 		options.basis,
 		options.stages,
 		group_by=options.group_by,
-		customers=[filters.customer] if filters.customer else None,
-		customer_group=filters.customer_group,
-		territory=filters.territory,
-		sales_person=filters.sales_person,
+		customers=options.customers,
+		customer_group=options.customer_group,
+		territory=options.territory,
+		sales_person=options.sales_person,
 	)
 	data = [row_of(group, options) for group in result.groups]
 	if data:
@@ -54,27 +54,46 @@ def execute(filters=None):
 
 
 class AgingOptions:
-	"""The filters, completed from AR Control Settings and checked by the core rules."""
+	"""The filters, checked (``ar_control.arguments``), completed from AR Control Settings and
+	narrowed to the customers the user may see (``ar_control.permissions``)."""
 
-	def __init__(self, filters):
-		self.company = filters.company or frappe.defaults.get_user_default("Company")
-		if not self.company:
-			frappe.throw(_("Please select a company."), title=_("Company Required"))
-		self.as_of = today(filters.report_date)
-		self.group_by = filters.group_by or "Customer"
-		if self.group_by not in GROUP_BY:
-			frappe.throw(_("AR Aging Analysis cannot be grouped by {0}.").format(self.group_by))
+	def __init__(self, filters: dict):
+		get = filters.get
+		self.company = arguments.company(get("company"), default=True)
+		self.as_of = arguments.date(get("report_date"), _("As of Date")) or today()
+		self.group_by = arguments.choice(get("group_by"), GROUP_BY, _("Group By"), "Customer")
 		settings = get_settings()
-		self.range = filters.range or settings.aging_buckets or "30, 60, 90, 120"
-		self.basis = aging.Basis(filters.ageing_based_on or settings.aging_based_on or "Due Date")
+		self.range = arguments.text(get("range"), _("Ageing Range"), max_length=200) or settings.aging_buckets
+		self.basis = aging.Basis(
+			arguments.choice(
+				get("ageing_based_on"),
+				[basis.value for basis in aging.Basis],
+				_("Ageing Based On"),
+				settings.aging_based_on or aging.Basis.DUE_DATE.value,
+			)
+		)
 		try:
 			self.buckets = aging.parse_buckets(self.range)
 		except RuleError as error:
 			throw(error, _("Invalid Aging Buckets"), InvalidAgingFilterError)
-		self.stages = aging.Stages(
-			int(filters.coordination_period_days or settings.coordination_period_days or 60)
+		days = arguments.integer(
+			get("coordination_period_days"),
+			_("Coordination Period Ends"),
+			1,
+			aging.MAX_DAYS,
+			default=settings.coordination_period_days or 60,
 		)
+		self.stages = aging.Stages(days)
 		throw(aging.check_stages(self.stages), _("Invalid Collection Stages"), InvalidAgingFilterError)
+		customer = arguments.existing("Customer", get("customer"), _("Customer"), required=False)
+		self.customers = permissions.narrow_customers([customer] if customer else None)
+		self.customer_group = arguments.existing(
+			"Customer Group", get("customer_group"), _("Customer Group"), required=False
+		)
+		self.territory = arguments.existing("Territory", get("territory"), _("Territory"), required=False)
+		self.sales_person = arguments.existing(
+			"Sales Person", get("sales_person"), _("Sales Person"), required=False
+		)
 		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
 
 

@@ -14,6 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from ar_control import arguments, permissions
 from ar_control.core.period import PeriodKind, make_period, period_containing
 from ar_control.core.problems import RuleError
 from ar_control.kpi.measure import KpiRow, measure
@@ -50,12 +51,17 @@ class InvalidKpiPeriodError(frappe.ValidationError):
 
 
 def execute(filters=None):
-	filters = frappe._dict(filters or {})
-	company = filters.company or frappe.defaults.get_user_default("Company")
-	if not company:
-		frappe.throw(_("Please select a company."), title=_("Company Required"))
+	filters = frappe._dict(arguments.json_object(filters, _("Filters")))
+	company = arguments.company(filters.company, default=True)
 	period = period_of(filters)
-	rows, total = measure(company, period, filters.customer_group, filters.territory, filters.sales_person)
+	rows, total = measure(
+		company,
+		period,
+		arguments.existing("Customer Group", filters.customer_group, _("Customer Group"), required=False),
+		arguments.existing("Territory", filters.territory, _("Territory"), required=False),
+		arguments.existing("Sales Person", filters.sales_person, _("Sales Person"), required=False),
+		customers=permissions.customers(),
+	)
 	currency = frappe.get_cached_value("Company", company, "default_currency")
 	data = [row_of(row, currency) for row in rows]
 	total_row = row_of(total, currency)
@@ -65,16 +71,19 @@ def execute(filters=None):
 
 
 def period_of(filters):
-	try:
-		kind = PeriodKind(filters.period or PeriodKind.MONTH.value)
-	except ValueError:
-		frappe.throw(_("Unknown period {0}.").format(filters.period), exc=InvalidKpiPeriodError)
+	kind = PeriodKind(
+		arguments.choice(
+			filters.period, [kind.value for kind in PeriodKind], _("Period"), PeriodKind.MONTH.value
+		)
+	)
 	try:
 		if kind is PeriodKind.RANGE:
-			if not (filters.from_date and filters.to_date):
+			start = arguments.date(filters.from_date, _("From Date"))
+			end = arguments.date(filters.to_date, _("To Date"))
+			if not (start and end):
 				frappe.throw(_("A date range needs a From Date and a To Date."), exc=InvalidKpiPeriodError)
-			return make_period(getdate(filters.from_date), getdate(filters.to_date))
-		return period_containing(kind, today(filters.date))
+			return make_period(start, end)
+		return period_containing(kind, arguments.date(filters.date, _("Date")) or today())
 	except RuleError as error:
 		throw(error, _("Invalid KPI Period"), InvalidKpiPeriodError)
 

@@ -202,9 +202,15 @@ class TestSnapshotsAndAlerts(KpiLedgerCase):
 		self.credit_manager = make_user("ar-kpi-credit", ["Credit Manager"])
 
 	def snapshot(self, sales_person):
+		"""The current snapshot (not superseded by a retake) of June."""
 		return frappe.get_doc(
 			"Collection KPI Snapshot",
-			{"company": COMPANY, "sales_person": sales_person, "period_end": JUNE.end},
+			{
+				"company": COMPANY,
+				"sales_person": sales_person,
+				"period_end": JUNE.end,
+				"superseded_by": ("is", "not set"),
+			},
 		)
 
 	def logs(self, user):
@@ -251,12 +257,12 @@ class TestSnapshotsAndAlerts(KpiLedgerCase):
 
 		self.run_job()  # again: nothing new
 		self.assertEqual(sorted(self.logs(self.credit_manager)), sorted(manager_logs))
-		count = frappe.db.count("Collection KPI Snapshot", {"period_end": JUNE.end, "company": COMPANY})
+		current = {"period_end": JUNE.end, "company": COMPANY, "superseded_by": ("is", "not set")}
+		count = frappe.db.count("Collection KPI Snapshot", current)
 		write_snapshots(COMPANY, JUNE, retake=True)  # retaken on demand: still no second alert
 		self.assertEqual(sorted(self.logs(self.credit_manager)), sorted(manager_logs))
-		self.assertEqual(
-			frappe.db.count("Collection KPI Snapshot", {"period_end": JUNE.end, "company": COMPANY}), count
-		)
+		self.assertEqual(frappe.db.count("Collection KPI Snapshot", current), count)
+		self.assertEqual(self.snapshot(self.alice).alerts_sent, "dso_above_target")
 
 	def test_a_snapshot_keeps_its_figures_until_it_is_retaken(self):
 		self.run_job()
@@ -267,9 +273,15 @@ class TestSnapshotsAndAlerts(KpiLedgerCase):
 		shared = next(name for name in invoice if frappe.db.count("Sales Team", {"parent": name}) == 2)
 		make_payment(frappe.get_doc("Sales Invoice", shared), 300, "2026-06-30")
 		self.run_job()
-		self.assertEqual(flt(self.snapshot(self.alice).closing_ar), 1600)
+		first = self.snapshot(self.alice)
+		self.assertEqual(flt(first.closing_ar), 1600)
 		write_snapshots(COMPANY, JUNE, retake=True)
-		self.assertEqual(flt(self.snapshot(self.alice).closing_ar), 1450)
+		retaken = self.snapshot(self.alice)
+		self.assertEqual(flt(retaken.closing_ar), 1450)
+		# the retake is a new record; the one it supersedes keeps its figures and names it
+		self.assertEqual(retaken.supersedes, first.name)
+		first.reload()
+		self.assertEqual((flt(first.closing_ar), first.superseded_by), (1600, retaken.name))
 
 	def test_only_a_credit_manager_takes_snapshots_on_demand(self):
 		frappe.set_user(self.alice_user)
