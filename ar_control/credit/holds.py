@@ -92,7 +92,8 @@ def place(
 		{
 			"doctype": HOLD,
 			"customer": customer,
-			"company": company or None,
+			# empty, not None: a missing company would be filled with the user's default company
+			"company": company or "",
 			"source": source.value,
 			"status": ACTIVE,
 			"reason": reason,

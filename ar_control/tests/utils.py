@@ -234,6 +234,38 @@ def after_commit() -> None:
 	settlement.flush()
 
 
+# --- credit assessments -----------------------------------------------------------------------------
+
+# The scores of the factors a credit manager enters by hand
+MANUAL = {
+	"Solvency": 80,
+	"Profitability": 70,
+	"Operating Capability": 60,
+	"Industry Position": 50,
+}
+
+
+def make_assessment(customer: str, date: str = "2026-06-30", company: str = COMPANY, submit=False, **fields):
+	"""A Credit Assessment with the manual factors scored as in ``MANUAL``; approved with ``submit``."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Credit Assessment",
+			"customer": customer,
+			"company": company,
+			"assessment_date": date,
+			**fields,
+		}
+	)
+	doc.insert()
+	for row in doc.factors:
+		if row.factor in MANUAL:
+			row.score = MANUAL[row.factor]
+	doc.save()
+	if submit:
+		doc.submit()
+	return doc
+
+
 def set_credit_limit(customer: str, limit: float, company: str = COMPANY) -> None:
 	from ar_control.credit.assessment import set_credit_limit as write_limit
 

@@ -10,6 +10,7 @@ from ar_control.tests.utils import (
 	COMPANY,
 	TEST_DEPENDENCIES,
 	ARTestCase,
+	make_assessment,
 	make_customer,
 	make_payment,
 	make_sales_invoice,
@@ -18,33 +19,6 @@ from ar_control.tests.utils import (
 )
 
 test_dependencies = [*TEST_DEPENDENCIES, "Payment Terms Template"]
-
-MANUAL = {
-	"Solvency": 80,
-	"Profitability": 70,
-	"Operating Capability": 60,
-	"Industry Position": 50,
-}
-
-
-def make_assessment(customer: str, date: str = "2026-06-30", company: str = COMPANY, submit=False, **fields):
-	doc = frappe.get_doc(
-		{
-			"doctype": "Credit Assessment",
-			"customer": customer,
-			"company": company,
-			"assessment_date": date,
-			**fields,
-		}
-	)
-	doc.insert()
-	for row in doc.factors:
-		if row.factor in MANUAL:
-			row.score = MANUAL[row.factor]
-	doc.save()
-	if submit:
-		doc.submit()
-	return doc
 
 
 def limit_of(customer: str, company: str = COMPANY):
