@@ -18,6 +18,7 @@ export_python_type_annotations = True
 # Installation
 # ------------
 
+before_install = "ar_control.install.before_install"
 after_install = "ar_control.install.after_install"
 after_migrate = "ar_control.install.after_migrate"
 

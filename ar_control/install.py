@@ -120,6 +120,18 @@ CUSTOM_FIELDS = {
 }
 
 
+def before_install() -> None:
+	"""Rebuild the module map before Frappe syncs the app's DocTypes.
+
+	A bench process takes its map of apps and modules from the cache when it starts. On a running
+	bench whose cache was filled before the app was added to apps.txt, that map has no AR Control
+	module: the install would sync none of the app's DocTypes and then fail in ``after_install``
+	with the app already marked installed. Reading the map afresh makes the first install work.
+	"""
+	frappe.cache.delete_value(["app_modules", "installed_app_modules"])
+	frappe.setup_module_map()
+
+
 def after_install() -> None:
 	make_roles()
 	make_custom_fields()
