@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import frappe
 from frappe import _
-from frappe.utils import flt, fmt_money, formatdate
+from frappe.utils import escape_html, flt, fmt_money, formatdate
 
 from ar_control.collection import data
 from ar_control.core.escalation import Action, Level, Step
@@ -155,8 +155,9 @@ def send_email(
 	if row.email_template:
 		template = frappe.get_cached_doc("Email Template", row.email_template)
 		subject = frappe.render_template(template.subject, context)
+		# the body is HTML: names typed by users go into it escaped (the subject is plain text)
 		body = frappe.render_template(
-			template.response_html if template.use_html else template.response, context
+			template.response_html if template.use_html else template.response, escaped(context)
 		)
 	else:
 		subject = _("{0}: invoices {1}").format(level.title, invoice_names(steps))
@@ -173,6 +174,10 @@ def send_email(
 		sent_or_received="Sent",
 	)
 	return communication["name"], None
+
+
+def escaped(context: dict) -> dict:
+	return {key: escape_html(value) if isinstance(value, str) else value for key, value in context.items()}
 
 
 # --- the actions ---------------------------------------------------------------------------------------
@@ -197,7 +202,7 @@ def reminder_email(level: Level, row, steps: list[Step], ctx: Context, settings)
 
 def call_task(level: Level, row, steps: list[Step], ctx: Context, settings) -> Outcome:
 	description = _("{0}: call {1} about invoices {2} ({3}).").format(
-		level.title, ctx.customer_name, invoice_names(steps), total(steps, ctx)
+		escape_html(level.title), escape_html(ctx.customer_name), invoice_names(steps), total(steps, ctx)
 	)
 	todo = make_todos(assignees(row.assign_to, ctx, settings), description, ctx, steps)
 	return Outcome("Done", description, "System Step", "ToDo", todo, todo=todo)
@@ -381,7 +386,7 @@ def legal_handover(level: Level, row, steps: list[Step], ctx: Context, settings)
 	if ctx.case:
 		frappe.db.set_value("Collection Case", ctx.case.name, "handed_over_on", ctx.today)
 	description = _("{0}: hand {1} over to legal or a collection agency; invoices {2} ({3}).").format(
-		level.title, ctx.customer_name, invoice_names(steps), total(steps, ctx)
+		escape_html(level.title), escape_html(ctx.customer_name), invoice_names(steps), total(steps, ctx)
 	)
 	todo = make_todos(
 		assignees(row.assign_to or "Credit Manager", ctx, settings), description, ctx, steps, "High"
@@ -391,7 +396,7 @@ def legal_handover(level: Level, row, steps: list[Step], ctx: Context, settings)
 
 def write_off_proposal(level: Level, row, steps: list[Step], ctx: Context, settings) -> Outcome:
 	description = _("{0}: consider writing off {1} of {2} (invoices {3}).").format(
-		level.title, total(steps, ctx), ctx.customer_name, invoice_names(steps)
+		escape_html(level.title), total(steps, ctx), escape_html(ctx.customer_name), invoice_names(steps)
 	)
 	todo = make_todos(
 		assignees(row.assign_to or "Credit Manager", ctx, settings), description, ctx, steps, "High"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import flt, getdate
+from frappe.utils import escape_html, flt, getdate
 
 from ar_control import arguments, utils
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
@@ -142,7 +142,7 @@ def log_changes(doc) -> None:
 			cases.add_activity(
 				doc.name,
 				"Note",
-				_("{0} disputed: {1}").format(row.sales_invoice, row.dispute_reason),
+				_("{0} disputed: {1}").format(row.sales_invoice, escape_html(row.dispute_reason or "")),
 				outcome=_("Disputed"),
 				sales_invoice=row.sales_invoice,
 			)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
+from frappe.utils import escape_html, now_datetime
 
 from ar_control import arguments, permissions, records
 from ar_control.arguments import Untrusted
@@ -108,7 +108,7 @@ def place(
 	log_on_cases(
 		customer,
 		company,
-		_("Credit hold {0} placed ({1}): {2}").format(doc.name, _(source.value), reason),
+		_("Credit hold {0} placed ({1}): {2}").format(doc.name, _(source.value), escape_html(reason)),
 	)
 	return doc.name
 
@@ -138,7 +138,9 @@ def release(name: str, reason: str) -> None:
 	log_on_cases(
 		customer,
 		company,
-		_("Credit hold {0} ({1}) released by {2}: {3}").format(name, _(source), frappe.session.user, reason),
+		_("Credit hold {0} ({1}) released by {2}: {3}").format(
+			name, _(source), frappe.session.user, escape_html(reason)
+		),
 	)
 
 
@@ -159,7 +161,10 @@ def release_own(
 def refresh_customer(customer: str) -> None:
 	"""Show the active holds on the Customer: on hold anywhere, the reasons, the sources."""
 	holds = active(customer)
-	reasons = [_("{0}: {1}").format(hold.company or _("All Companies"), hold.reason) for hold in holds]
+	# shown as HTML on the read-only Customer field: the reasons as typed, escaped
+	reasons = [
+		escape_html(_("{0}: {1}").format(hold.company or _("All Companies"), hold.reason)) for hold in holds
+	]
 	sources = sorted({_(hold.source.value) for hold in holds})
 	frappe.db.set_value(
 		"Customer",
