@@ -1,6 +1,7 @@
 # Copyright (c) 2026, ar_control developers and contributors
 # For license information, please see license.txt
 
+import frappe
 from frappe.model.document import Document
 from frappe.utils import getdate
 
@@ -31,6 +32,16 @@ class CollectionCaseInvoice(Document):
 		promised_date: DF.Date | None
 		sales_invoice: DF.Link
 	# end: auto-generated types
+
+	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
+		"""A row read or written on its own (``/api/resource/Collection Case Invoice/<row>``) is
+		seen exactly when its case is: Frappe checks a child row against its parent DocType's
+		roles only, not against the case's row-level rules."""
+		if self.flags.ignore_permissions:
+			return True
+		return super().has_permission(permtype, debug=debug, user=user) and bool(
+			frappe.has_permission("Collection Case", permtype, self.parent, user=user)
+		)
 
 	@property
 	def days_overdue(self) -> int:

@@ -82,6 +82,9 @@ frappe.query_reports["AR Aging Analysis"] = {
 		if (!data) return value;
 		if (data.is_total) return `<b>${value}</b>`;
 		const group_by = frappe.query_report.get_filter_value("group_by");
+		if (column.fieldname === "party" && data.party) {
+			return frappe.utils.get_form_link("Customer", data.party, true, frappe.utils.escape_html(data.party));
+		}
 		if (column.fieldname === "group" && !data.not_assigned && AR_AGING_DRILL_FILTER[group_by]) {
 			// drill down: the same report at voucher level, filtered to this group
 			return `<a class="ar-aging-drill" data-group-by="${encodeURIComponent(

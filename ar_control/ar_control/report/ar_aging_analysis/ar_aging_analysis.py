@@ -102,13 +102,7 @@ def columns(options: AgingOptions) -> list[dict]:
 	if options.group_by == "Voucher":
 		cols = [
 			{"fieldname": "posting_date", "label": _("Posting Date"), "fieldtype": "Date", "width": 100},
-			{
-				"fieldname": "party",
-				"label": _("Customer"),
-				"fieldtype": "Link",
-				"options": "Customer",
-				"width": 160,
-			},
+			{"fieldname": "party", "label": _("Customer"), "fieldtype": "Data", "width": 160},
 			{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 160},
 			{"fieldname": "voucher_type", "label": _("Voucher Type"), "fieldtype": "Data", "width": 120},
 			{
@@ -128,15 +122,7 @@ def columns(options: AgingOptions) -> list[dict]:
 			"Territory": _("Territory"),
 			"Customer Group": _("Customer Group"),
 		}
-		cols = [
-			{
-				"fieldname": "group",
-				"label": labels[options.group_by],
-				"fieldtype": "Link",
-				"options": options.group_by,
-				"width": 200,
-			}
-		]
+		cols = [{"fieldname": "group", "label": labels[options.group_by], "fieldtype": "Data", "width": 200}]
 		if options.group_by == "Customer":
 			cols.append(
 				{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 160}
@@ -150,15 +136,11 @@ def columns(options: AgingOptions) -> list[dict]:
 		cols.append({"fieldname": fieldname, "label": label, **money})
 	if options.group_by != "Voucher":
 		cols.append({"fieldname": "count", "label": _("Vouchers"), "fieldtype": "Int", "width": 80})
-	cols.append(
-		{
-			"fieldname": "currency",
-			"label": _("Currency"),
-			"fieldtype": "Link",
-			"options": "Currency",
-			"hidden": 1,
-		}
-	)
+	cols.append({"fieldname": "currency", "label": _("Currency"), "fieldtype": "Data", "hidden": 1})
+	# No Link columns: Frappe would check each linked DocType's read permission for every row
+	# and refuse the report to a collector, who cannot read Customers or Currencies. The query
+	# already keeps to what the user may see (ar_control.permissions); the form links the
+	# formatter draws need no permission to show.
 	return cols
 
 

@@ -66,6 +66,14 @@ frappe.query_reports["Sales Collection KPI"] = {
 			// not a Sales Person record: plain text, not a link
 			return data.is_total ? `<b>${frappe.utils.escape_html(value)}</b>` : frappe.utils.escape_html(value);
 		}
+		if (data && column.fieldname === "sales_person") {
+			return frappe.utils.get_form_link(
+				"Sales Person",
+				data.sales_person,
+				true,
+				frappe.utils.escape_html(data.sales_person)
+			);
+		}
 		value = default_formatter(value, row, column, data);
 		if (!data) return value;
 		if (data.is_total) value = `<b>${value}</b>`;

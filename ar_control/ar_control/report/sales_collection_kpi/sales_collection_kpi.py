@@ -111,13 +111,8 @@ def columns() -> list[dict]:
 		return {"fieldname": fieldname, "label": label, "fieldtype": "Percent", "width": 100}
 
 	return [
-		{
-			"fieldname": "sales_person",
-			"label": _("Sales Person"),
-			"fieldtype": "Link",
-			"options": "Sales Person",
-			"width": 180,
-		},
+		# Data, not Link: see ar_aging_analysis.columns (a credit manager cannot read Sales Persons)
+		{"fieldname": "sales_person", "label": _("Sales Person"), "fieldtype": "Data", "width": 180},
 		money("opening_ar", _("Opening AR")),
 		money("credit_sales", _("Credit Sales")),
 		money("collections", _("Collections")),
@@ -137,13 +132,7 @@ def columns() -> list[dict]:
 		ratio("bad_debt_ratio", _("Bad-debt Ratio")),
 		days("target_dso", _("Target DSO")),
 		days("dso_gap", _("DSO Gap")),
-		{
-			"fieldname": "currency",
-			"label": _("Currency"),
-			"fieldtype": "Link",
-			"options": "Currency",
-			"hidden": 1,
-		},
+		{"fieldname": "currency", "label": _("Currency"), "fieldtype": "Data", "hidden": 1},
 	]
 
 
