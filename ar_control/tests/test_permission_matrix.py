@@ -20,11 +20,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import quote, urlencode
 
 import frappe
-from frappe.tests.test_api import make_request
-from frappe.utils import get_test_client
 from frappe.utils.password import update_password
 
 from ar_control import records
@@ -32,6 +29,7 @@ from ar_control.collection import ladder
 from ar_control.core.holds import Source
 from ar_control.credit import holds
 from ar_control.tests import processes
+from ar_control.tests.rest import PASSWORD, User, resource
 from ar_control.tests.utils import (
 	COMPANY,
 	TEST_DEPENDENCIES,
@@ -44,7 +42,6 @@ from ar_control.tests.utils import (
 
 test_dependencies = TEST_DEPENDENCIES
 
-PASSWORD = "Ar-Matrix-Probe-2026!"
 APP = Path(__file__).resolve().parent.parent / "ar_control" / "doctype"
 # The columns of the README's table, each probed as a user holding that role alone
 ROLE_USERS = {
@@ -76,33 +73,6 @@ def declared_permissions() -> dict[str, dict[str, set[str]]]:
 				rights.setdefault(perm["role"], set()).update(r for r in RIGHTS if perm.get(r))
 		found[meta["name"]] = rights
 	return found
-
-
-class User:
-	"""A logged-in user with a cookie jar, calling the site through its WSGI application."""
-
-	def __init__(self, email: str):
-		self.email = email
-		self.client = get_test_client()
-		response = self.call("post", "/api/method/login", {"usr": email, "pwd": PASSWORD})
-		assert response.status_code == 200, response.text
-
-	def call(self, verb: str, path: str, data: dict | None = None):
-		kwargs = {"json": data} if data is not None else {}
-		return make_request(
-			target=getattr(self.client, verb), args=(path,), kwargs=kwargs, site=frappe.local.site
-		)
-
-	def get(self, path: str, params: dict | None = None):
-		return self.call("get", path + ("?" + urlencode(params) if params else ""))
-
-	def method(self, name: str, **args):
-		return self.call("post", f"/api/method/{name}", args)
-
-
-def resource(doctype: str, name: str | None = None) -> str:
-	path = f"/api/resource/{quote(doctype)}"
-	return path + (f"/{quote(name)}" if name else "")
 
 
 class TestPermissionMatrix(ARTestCase):
