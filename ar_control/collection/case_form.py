@@ -142,7 +142,8 @@ def log_changes(doc) -> None:
 			cases.add_activity(
 				doc.name,
 				"Note",
-				_("{0} disputed: {1}").format(row.sales_invoice, escape_html(row.dispute_reason or "")),
+				# the reason as the saved row holds it (Frappe sanitised it in the save)
+				_("{0} disputed: {1}").format(row.sales_invoice, row.dispute_reason),
 				outcome=_("Disputed"),
 				sales_invoice=row.sales_invoice,
 			)

@@ -29,7 +29,7 @@ from ar_control import arguments, permissions, records
 from ar_control.arguments import Untrusted
 from ar_control.core import holds as rules
 from ar_control.core.holds import Source
-from ar_control.data.exposure import lock_customer
+from ar_control.data import exposure
 from ar_control.messages import throw
 from ar_control.roles import CREDIT_MANAGER
 
@@ -84,7 +84,7 @@ def place(
 ) -> str | None:
 	"""Put the customer on hold; returns the new hold, or ``None`` when the same source already
 	holds it for the same company and reference."""
-	lock_customer(customer)
+	exposure.lock_customer(customer)
 	reference_doctype, reference_name = reference or (None, None)
 	if rules.already_held(active(customer), source, company or None, reference_name):
 		return None
@@ -116,7 +116,7 @@ def place(
 def release(name: str, reason: str) -> None:
 	"""Release one active hold, giving the reason."""
 	customer, company, source = frappe.db.get_value(HOLD, name, ["customer", "company", "source"])
-	lock_customer(customer)
+	exposure.lock_customer(customer)
 	# read again under the lock: a concurrent release may have come first
 	if frappe.db.get_value(HOLD, name, "status", for_update=True) != ACTIVE:
 		frappe.throw(
@@ -131,7 +131,8 @@ def release(name: str, reason: str) -> None:
 			"status": RELEASED,
 			"released_by": frappe.session.user,
 			"released_on": now_datetime(),
-			"release_reason": reason,
+			# written without a document save, so not sanitised by Frappe: kept escaped
+			"release_reason": escape_html(reason),
 		},
 	)
 	refresh_customer(customer)
@@ -161,10 +162,8 @@ def release_own(
 def refresh_customer(customer: str) -> None:
 	"""Show the active holds on the Customer: on hold anywhere, the reasons, the sources."""
 	holds = active(customer)
-	# shown as HTML on the read-only Customer field: the reasons as typed, escaped
-	reasons = [
-		escape_html(_("{0}: {1}").format(hold.company or _("All Companies"), hold.reason)) for hold in holds
-	]
+	# the reasons as the hold records keep them (Frappe sanitised them when the record was made)
+	reasons = [_("{0}: {1}").format(hold.company or _("All Companies"), hold.reason) for hold in holds]
 	sources = sorted({_(hold.source.value) for hold in holds})
 	frappe.db.set_value(
 		"Customer",

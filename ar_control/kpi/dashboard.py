@@ -10,7 +10,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
-from frappe.utils import add_days, getdate, now_datetime
+from frappe.utils import add_days, getdate
 
 from ar_control import arguments, permissions
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
@@ -115,7 +115,7 @@ def app_errors(filters: Untrusted = None) -> dict:
 	count = (
 		frappe.qb.from_(log)
 		.select(Count("*"))
-		.where(log.method.like(f"{ERROR_PREFIX}%") & (log.creation >= add_days(now_datetime(), -7)))
+		.where(log.method.like(f"{ERROR_PREFIX}%") & (log.creation >= add_days(today(), -7)))
 		.run()[0][0]
 	)
 	return {

@@ -320,6 +320,35 @@ class TestSettlements(CollectionCase):
 		self.assertEqual(case.status, "Open")
 		self.assertEqual(len(activities(case.name)), 5)  # opened, superseded reminder, call, note, payment
 
+	def test_a_failing_case_update_never_stops_the_payment(self):
+		from ar_control.collection import settlement
+		from ar_control.kpi.dashboard import app_errors
+
+		self.run_on("2026-06-02")
+		frappe.flags.current_date = "2026-06-05"
+		logs_before = set(frappe.get_all("Error Log", pluck="name"))
+		errors_before = app_errors()["value"]
+		with mock.patch.object(cases, "sync", side_effect=RuntimeError("the app is broken")):
+			payment = make_payment(self.invoice, 1000, "2026-06-05")
+			other = make_sales_invoice(self.customer, 50, "2026-05-02", DUE)
+			journal = make_journal_entry_against(other, 50, "2026-06-05")
+			# posted; nothing of the app ran inside their transaction
+			self.assertEqual((payment.docstatus, journal.docstatus), (1, 1))
+			self.assertEqual(case_of(self.customer).status, "Open")
+			failed = settlement.flush()  # what the commit runs next
+		self.assertEqual(sorted(failed), sorted([payment.name, journal.name]))
+		new_logs = frappe.get_all(
+			"Error Log",
+			filters={"name": ("not in", list(logs_before) or [""])},
+			fields=["method", "reference_name"],
+		)
+		self.assertEqual(sorted(log.reference_name for log in new_logs), sorted([payment.name, journal.name]))
+		self.assertTrue(all(log.method.startswith("AR Control: ") for log in new_logs))
+		self.assertEqual(app_errors()["value"], errors_before + 2)
+		# the daily run brings the case in line with the ledger anyway
+		self.run_on("2026-06-06")
+		self.assertEqual(case_of(self.customer).status, "Closed - Paid")
+
 	def test_a_write_off_journal_entry_closes_the_case_as_written_off(self):
 		self.run_on("2026-06-02")
 		frappe.flags.current_date = "2026-06-05"
@@ -370,6 +399,20 @@ class TestWorklistAndEvidence(CollectionCase):
 			frappe.get_doc(
 				{"doctype": "Collection Case", "customer": self.customer, "company": COMPANY}
 			).insert()
+
+	def test_names_and_reasons_users_typed_are_escaped_in_tasks_and_the_evidence_file(self):
+		frappe.db.set_value(
+			"Customer", self.customer, "customer_name", "Acme <b onmouseover=alert(1)>Ltd</b>"
+		)
+		self.run_on("2026-06-02")  # the call task
+		case = case_of(self.customer)
+		todo = frappe.get_all("ToDo", filters={"reference_name": case.name}, pluck="description")[0]
+		self.assertIn("Acme &lt;b onmouseover=alert(1)&gt;Ltd&lt;/b&gt;", todo)
+		case.invoices[0].disputed = 1
+		case.invoices[0].dispute_reason = "<script>alert(1)</script> damaged"
+		case.save()
+		self.assertIn("damaged", activities(case.name)[-1])
+		self.assertNotIn("<script>", activities(case.name)[-1])
 
 	def test_the_activity_log_is_append_only(self):
 		from ar_control.ar_control.doctype.collection_activity.collection_activity import AppendOnlyError

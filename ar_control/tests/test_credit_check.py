@@ -189,6 +189,27 @@ class TestOverride(CreditCheckCase):
 		self.assertIn("exceeds the credit limit", log[0].block_reasons)
 		self.assertIsNotNone(log[0].overridden_on)
 
+	def test_reasons_users_typed_are_shown_escaped(self):
+		script = "<img src=x onerror=alert(1)>"
+		put_on_hold(self.customer, f"Cheque bounced {script}")
+		with self.assertRaises(CreditHoldError) as caught:
+			make_sales_order(self.customer, 10).submit()
+		self.assertIn("Cheque bounced", str(caught.exception))
+		self.assertNotIn("onerror=alert(1)>", str(caught.exception))
+		manager = make_user("credit-manager", ["Sales User", "Credit Manager"])
+		so = make_sales_order(self.customer, 10)
+		frappe.set_user(manager)
+		so.reload()
+		so.ar_credit_override_reason = f"Approved {script}"
+		frappe.local.message_log = []
+		so.submit()
+		self.assertNotIn(script, messages())
+		self.assertIn("Approved &lt;img", messages())
+		frappe.set_user("Administrator")
+		shown = frappe.db.get_value("Customer", self.customer, "ar_credit_hold_reason")
+		self.assertIn("Cheque bounced", shown)
+		self.assertNotIn("onerror", shown)  # the read-only field on the Customer renders HTML
+
 	def test_a_reason_without_the_credit_manager_role_does_not_override(self):
 		seller = make_user("seller", ["Sales User"])
 		so = make_sales_order(self.customer, 1500)
