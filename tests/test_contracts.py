@@ -214,3 +214,38 @@ def test_the_chinese_translations_keep_every_placeholder():
 		assert source == translation, (
 			f"{row[0]!r}: placeholders {sorted(source)} became {sorted(translation)}"
 		)
+
+
+# --- the README's permission table is the DocType JSON --------------------------------------------
+
+RIGHTS = ("read", "create", "write", "delete", "submit")
+
+
+def readme_permission_table() -> dict[str, dict[str, set[str]]]:
+	lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+	start = next(i for i, line in enumerate(lines) if line.startswith("| DocType | System Manager"))
+	roles = [cell.strip() for cell in lines[start].strip("|").split("|")][1:]
+	table = {}
+	for line in lines[start + 2 :]:
+		if not line.startswith("|"):
+			break
+		cells = [cell.strip() for cell in line.strip("|").split("|")]
+		table[cells[0]] = {
+			role: {right.strip(" ¹") for right in cell.split(",") if right.strip(" ¹–")}
+			for role, cell in zip(roles, cells[1:], strict=True)
+		}
+	return table
+
+
+def test_the_readme_permission_table_is_what_the_doctypes_grant():
+	table = readme_permission_table()
+	documents = {name: meta for name, meta in APP_DOCTYPES.items() if not meta.get("istable")}
+	assert set(table) == set(documents), "the README table must list every DocType of the app"
+	for name, meta in documents.items():
+		granted: dict[str, set[str]] = {}
+		for perm in meta["permissions"]:
+			if perm.get("permlevel", 0) == 0:
+				granted.setdefault(perm["role"], set()).update(r for r in RIGHTS if perm.get(r))
+		for role, rights in table[name].items():
+			assert rights == granted.get(role, set()), f"README: {role} on {name}"
+		assert set(granted) <= set(table[name]), f"{name} grants rights to a role the README omits"
