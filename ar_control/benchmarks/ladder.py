@@ -96,6 +96,7 @@ def _cleanup(names: list[str]) -> None:
 	for doctype, filters in (
 		("Collection Activity", {"customer": ("in", names)}),
 		("Collection Step Log", {"customer": ("in", names)}),
+		("Credit Hold", {"customer": ("in", names)}),
 		("Collection Case Invoice", {"parent": ("in", cases or [""])}),
 		("Collection Case", {"name": ("in", cases or [""])}),
 		("Overdue Payment", {"parent": ("in", dunnings or [""])}),
