@@ -32,6 +32,20 @@ def main(site: str) -> int:
 	found += [f"Role {n}" for n in frappe.get_all("Role", {"name": ("in", ROLES)}, pluck="name")]
 	found += [f"Email Template {n}" for n in EMAIL_TEMPLATES if frappe.db.exists("Email Template", n)]
 	found += [f"index {i} on {d}" for d, (i, _c) in INDEXES.items() if frappe.db.has_index(f"tab{d}", i)]
+	found += [
+		f"trigger {name}"
+		for (name,) in frappe.db.sql(
+			"select trigger_name from information_schema.triggers"
+			" where trigger_schema = database() and trigger_name like 'ar_control%%'"
+		)
+	]
+	found += [
+		f"function {name}"
+		for (name,) in frappe.db.sql(
+			"select routine_name from information_schema.routines"
+			" where routine_schema = database() and routine_name like 'ar_control%%'"
+		)
+	]
 	for path in APP.glob("*/doctype/*/*.json"):
 		if path.stem == path.parent.name:
 			name = json.loads(path.read_text())["name"]

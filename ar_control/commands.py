@@ -1,4 +1,5 @@
-"""``bench --site SITE ar-control run-ladder [--date YYYY-MM-DD] [--dry-run]``."""
+"""``bench --site SITE ar-control run-ladder [--date YYYY-MM-DD] [--dry-run]`` and
+``bench --site SITE ar-control ledger [--rebuild]``."""
 
 import click
 import frappe
@@ -31,6 +32,31 @@ def run_ladder(context, date=None, dry_run=False):
 			frappe.db.commit()
 		for line in lines:
 			click.echo(line)
+	finally:
+		frappe.destroy()
+
+
+@ar_control.command("ledger")
+@click.option("--rebuild", is_flag=True, help="Fill the copy again from the Payment Ledger.")
+@pass_context
+def receivables_ledger(context, rebuild=False):
+	"""Check the app's copy of the Payment Ledger against it (and put back what differs)."""
+	from ar_control.data import ledger
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		if rebuild:
+			if not ledger.install():
+				click.echo("The triggers could not be created; the app reads the Payment Ledger itself.")
+				return
+			click.echo(f"Rebuilt: {sum(v[0] for v in ledger.totals(ledger.MIRROR).values())} rows.")
+			return
+		differing = ledger.repair()
+		frappe.db.commit()
+		click.echo(
+			"The copy equals the Payment Ledger." if not differing else f"Rebuilt: {', '.join(differing)}."
+		)
 	finally:
 		frappe.destroy()
 

@@ -94,6 +94,7 @@ doctype_js = {
 
 scheduler_events = {
 	"daily_long": [
+		"ar_control.tasks.check_receivables_ledger",
 		"ar_control.tasks.review_credit_assessments",
 		"ar_control.tasks.run_collection_ladder",
 	],

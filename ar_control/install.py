@@ -10,6 +10,7 @@ from __future__ import annotations
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from ar_control.data import ledger
 from ar_control.roles import CREDIT_MANAGER, ROLES
 
 # The collection owners are set by these roles (``ar_control.overrides.customer`` enforces it)
@@ -139,6 +140,7 @@ def after_install() -> None:
 	make_email_templates()
 	set_default_settings()
 	make_credit_manager_erpnext_credit_controller()
+	ledger.install()
 
 
 def after_migrate() -> None:
@@ -148,9 +150,13 @@ def after_migrate() -> None:
 	make_indexes()
 	make_email_templates()
 	set_default_settings()
+	if not (frappe.db.get_default(ledger.READY) and ledger.triggers_present()):
+		ledger.install()
 
 
 def before_uninstall() -> None:
+	# first: the triggers on ERPNext's Payment Ledger write into a table uninstall drops
+	ledger.remove()
 	release_erpnext_credit_controller()
 	remove_indexes()
 	remove_custom_fields()

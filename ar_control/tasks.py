@@ -28,3 +28,11 @@ def write_monthly_kpi_snapshots() -> None:
 	from ar_control.kpi.snapshots import write_monthly_snapshots
 
 	write_monthly_snapshots()
+
+
+def check_receivables_ledger() -> None:
+	"""Daily: the app's copy of the Payment Ledger is complete and equal to it; what differs is
+	rebuilt and logged."""
+	from ar_control.data.ledger import repair
+
+	repair()

@@ -16,10 +16,19 @@ def today(value=None) -> date:
 ERROR_PREFIX = "AR Control: "
 
 
-def log_error(message: str, reference_doctype: str | None = None, reference_name: str | None = None):
-	"""Record the exception being handled in the Error Log, titled so the workspace counts it."""
+def log_error(
+	message: str,
+	reference_doctype: str | None = None,
+	reference_name: str | None = None,
+	details: str | None = None,
+):
+	"""Record a failure in the Error Log, titled so the workspace counts it: the exception being
+	handled, or ``details`` when there is none."""
 	return frappe.log_error(
-		title=ERROR_PREFIX + message, reference_doctype=reference_doctype, reference_name=reference_name
+		title=ERROR_PREFIX + message,
+		message=details,
+		reference_doctype=reference_doctype,
+		reference_name=reference_name,
 	)
 
 

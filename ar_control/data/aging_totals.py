@@ -33,6 +33,7 @@ from ar_control.core.aging import (
 	stage_date_ranges,
 )
 from ar_control.core.money import round_money, to_decimal
+from ar_control.data import ledger
 from ar_control.data.dimensions import (
 	customer_conditions,
 	erpnext_due_date,
@@ -88,9 +89,9 @@ def aging_totals(
 	precision = currency_precision()
 	quantum = Decimal(1).scaleb(-precision)
 
-	ple = frappe.qb.DocType("Payment Ledger Entry")
-	inner = open_items_query(company, as_of, customers, precision)
-	for condition in customer_conditions(ple.party, customer_group, territory):
+	source = ledger.source()
+	inner = open_items_query(company, as_of, customers, precision, source)
+	for condition in customer_conditions(source.table.party, customer_group, territory):
 		inner = inner.where(condition)
 	vouchers = inner.as_("vouchers")
 	customer = frappe.qb.DocType("Customer").as_("customer")

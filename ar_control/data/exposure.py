@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 import frappe
+from frappe.query_builder import Criterion
 from frappe.query_builder.functions import IfNull, Min, NullIf, Sum
 from frappe.utils import getdate
 
@@ -21,6 +22,7 @@ from ar_control import utils
 from ar_control.core.credit import Exposure, Standing
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.credit import holds
+from ar_control.data import ledger
 
 # Made by ar_control.install: locking reads through it lock only the customer's submitted rows.
 CUSTOMER_DOCSTATUS_INDEX = "ar_customer_docstatus"
@@ -37,17 +39,11 @@ def lock_customer(customer: str) -> None:
 def open_receivables(customer: str, company: str, lock: bool = False):
 	"""Everything the receivables ledger holds for the customer in the company, netted (advances
 	and credit notes count negative), whatever its date."""
-	ple = frappe.qb.DocType("Payment Ledger Entry")
+	source = ledger.source()
 	query = (
-		frappe.qb.from_(ple)
-		.select(Sum(ple.amount))
-		.where(
-			(ple.party_type == "Customer")
-			& (ple.party == customer)
-			& (ple.company == company)
-			& (ple.account_type == "Receivable")
-			& (ple.delinked == 0)
-		)
+		frappe.qb.from_(source.table)
+		.select(Sum(source.table.amount))
+		.where(Criterion.all(source.conditions(company, customers=[customer])))
 	)
 	if lock:
 		query = query.for_update()

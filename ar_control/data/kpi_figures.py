@@ -26,19 +26,17 @@ from __future__ import annotations
 
 import frappe
 from frappe.query_builder import Criterion
-from frappe.query_builder.functions import Coalesce
 
 from ar_control.core.aging import Basis, Buckets, DateRange, Stages
 from ar_control.core.kpi import MonthSales, PeriodFigures
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.core.period import Period, count_back_months
+from ar_control.data import ledger
 from ar_control.data.aging_totals import aging_totals
 from ar_control.data.dimensions import customer_conditions, in_range, join_sales_team, sum_if
-from ar_control.data.receivables import receivable_conditions
 
 COUNT_BACK_MONTHS = 12
 OVER_90 = Stages(90)  # its clearing stage is "more than 90 days past due"
-NOT_SALES_NOR_COLLECTIONS = ("Exchange Rate Revaluation", "Exchange Gain Or Loss")
 FLOWS = ("opening_ar", "credit_sales", "collections", "written_off")
 
 
@@ -99,48 +97,26 @@ def period_figures(
 
 def _flows(company, period, months, customer_group, territory, sales_person, customers) -> list:
 	"""One pass over the ledger rows up to the period end, summed per sales person."""
-	ple = frappe.qb.DocType("Payment Ledger Entry")
-	invoice = frappe.qb.DocType("Sales Invoice").as_("row_invoice")
-	journal = frappe.qb.DocType("Journal Entry").as_("row_journal")
-	own_row = (ple.voucher_type == ple.against_voucher_type) & (ple.voucher_no == ple.against_voucher_no)
-	journal_type = Coalesce(journal.voucher_type, "")
-
-	# Each ledger row falls in at most one of sales, write-off and collection (NULL-safe tests).
-	excluded = (Coalesce(invoice.is_opening, journal.is_opening, "No") == "Yes") | journal_type.isin(
-		NOT_SALES_NOR_COLLECTIONS
-	)
-	credit_note = (Coalesce(invoice.is_return, 0) == 1) | (journal_type == "Credit Note")
-	invoiced = own_row & (ple.amount > 0) & ple.voucher_type.isin(["Sales Invoice", "Journal Entry"])
-	written_off = journal_type == "Write Off Entry"
-	is_sales = ~excluded & (credit_note | invoiced)
-	is_write_off = ~excluded & ~credit_note & ~invoiced & written_off
-	is_collection = ~excluded & ~credit_note & ~invoiced & ~written_off
-	in_period = ple.posting_date >= period.start
-
-	query = (
-		frappe.qb.from_(ple)
-		.left_join(invoice)
-		.on((ple.voucher_type == "Sales Invoice") & (invoice.name == ple.voucher_no))
-		.left_join(journal)
-		.on((ple.voucher_type == "Journal Entry") & (journal.name == ple.voucher_no))
-	)
-	query, person, share = join_sales_team(
-		query, ple.against_voucher_type, ple.against_voucher_no, sales_person
-	)
-	amount = ple.amount * share
+	source = ledger.source()
+	t = source.table
+	query, kind = source.with_kind(frappe.qb.from_(t))
+	query, person, share = join_sales_team(query, t.against_voucher_type, t.against_voucher_no, sales_person)
+	amount = t.amount * share
+	in_period = t.posting_date >= period.start
+	is_sales = kind == ledger.KIND_SALES
 	conditions = [
-		*receivable_conditions(ple, company, period.end, customers),
-		*customer_conditions(ple.party, customer_group, territory),
+		*source.conditions(company, period.end, customers),
+		*customer_conditions(t.party, customer_group, territory),
 	]
 	return (
 		query.select(
 			person.as_("sales_person"),
-			sum_if(ple.posting_date < period.start, amount).as_("opening_ar"),
+			sum_if(t.posting_date < period.start, amount).as_("opening_ar"),
 			sum_if(in_period & is_sales, amount).as_("credit_sales"),
-			sum_if(in_period & is_collection, -amount).as_("collections"),
-			sum_if(in_period & is_write_off, -amount).as_("written_off"),
+			sum_if(in_period & (kind == ledger.KIND_COLLECTION), -amount).as_("collections"),
+			sum_if(in_period & (kind == ledger.KIND_WRITE_OFF), -amount).as_("written_off"),
 			*(
-				sum_if(in_range(ple.posting_date, DateRange(*month)) & is_sales, amount).as_(f"m{i}")
+				sum_if(in_range(t.posting_date, DateRange(*month)) & is_sales, amount).as_(f"m{i}")
 				for i, month in enumerate(months)
 			),
 		)

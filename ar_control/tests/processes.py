@@ -139,7 +139,15 @@ def purge_customers(customers: list[str]) -> None:
 		("Dynamic Link", "link_name", customers),
 		("Customer", "name", customers),
 	]
-	for doctype, field, values in deletions:
-		if values:
-			frappe.db.delete(doctype, {field: ("in", values)})
-	frappe.db.commit()
+	for attempt in range(3):  # another process writing the ledger meanwhile may deadlock with this
+		try:
+			for doctype, field, values in deletions:
+				if values:
+					frappe.db.delete(doctype, {field: ("in", values)})
+			frappe.db.commit()
+			return
+		except frappe.QueryDeadlockError:
+			frappe.db.rollback()
+			if attempt == 2:
+				raise
+			time.sleep(1)

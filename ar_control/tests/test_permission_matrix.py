@@ -202,6 +202,8 @@ class TestPermissionMatrix(ARTestCase):
 		elif doctype == "Credit Hold":
 			name = holds.place(make_customer("AR Matrix Held"), COMPANY, Source.MANUAL, "probe")
 			self.made["customers"].append(frappe.db.get_value("Credit Hold", name, "customer"))
+		elif doctype == "AR Ledger Entry":  # the ledger copy's row of X's invoice
+			name = frappe.db.get_value(doctype, {"voucher_no": self.invoice_x}, "name")
 		elif doctype == "Collection Activity":
 			name = (
 				frappe.get_doc(
@@ -289,6 +291,8 @@ class TestPermissionMatrix(ARTestCase):
 			}
 		if doctype == "Credit Hold":
 			return {"customer": self.x, "company": COMPANY, "source": "Manual", "reason": "forged"}
+		if doctype == "AR Ledger Entry":
+			return {"company": COMPANY, "party": self.x, "amount": -700, "against_voucher_no": self.invoice_x}
 		raise AssertionError(f"no payload for {doctype}")
 
 	# --- probing -----------------------------------------------------------------------------------
@@ -361,6 +365,7 @@ class TestPermissionMatrix(ARTestCase):
 					"override_reason": "rewritten",
 					"dso_count_back": 999,
 					"outcome": "Superseded",
+					"amount": 0,
 				},
 			)
 			self.expect(probe, allowed, user.call("put", resource(doctype, name), payload))
