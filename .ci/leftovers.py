@@ -31,7 +31,7 @@ def main(site: str) -> int:
 		]
 	found += [f"Role {n}" for n in frappe.get_all("Role", {"name": ("in", ROLES)}, pluck="name")]
 	found += [f"Email Template {n}" for n in EMAIL_TEMPLATES if frappe.db.exists("Email Template", n)]
-	found += [f"index {i} on {d}" for d, (i, _c) in INDEXES.items() if frappe.db.has_index(f"tab{d}", i)]
+	found += [f"index {i} on {d}" for d, i, _c in INDEXES if frappe.db.has_index(f"tab{d}", i)]
 	found += [
 		f"trigger {name}"
 		for (name,) in frappe.db.sql(

@@ -164,22 +164,44 @@ def before_uninstall() -> None:
 	remove_roles()
 
 
-# The credit check reads a customer's submitted orders and deliveries with locking reads. Through
-# these indexes it locks only the submitted ones, never the draft another user is submitting
-# for the same customer at that moment (which would deadlock the two submissions).
-INDEXES = {
-	"Sales Order": ("ar_customer_docstatus", ["customer", "docstatus"]),
-	"Delivery Note": ("ar_customer_docstatus", ["customer", "docstatus"]),
-}
+# (DocType, index name, columns): indexes the app adds to ERPNext's tables, removed on uninstall
+INDEXES = (
+	# The credit check reads a customer's submitted orders and deliveries with locking reads.
+	# Through these it locks only the submitted ones, never the draft another user is submitting
+	# for the same customer at that moment (which would deadlock the two submissions).
+	("Sales Order", "ar_customer_docstatus", ["customer", "docstatus"]),
+	("Delivery Note", "ar_customer_docstatus", ["customer", "docstatus"]),
+	# The credit check's overdue rule: a customer's open invoices by due date, from the index alone
+	(
+		"Sales Invoice",
+		"ar_customer_overdue",
+		["customer", "company", "docstatus", "due_date", "outstanding_amount", "conversion_rate"],
+	),
+	# The ladder and the cases: the open invoices (a small part of all) without reading the others
+	(
+		"Sales Invoice",
+		"ar_open_invoices",
+		[
+			"docstatus",
+			"is_return",
+			"outstanding_amount",
+			"due_date",
+			"customer",
+			"company",
+			"conversion_rate",
+			"currency",
+		],
+	),
+)
 
 
 def make_indexes() -> None:
-	for doctype, (name, columns) in INDEXES.items():
+	for doctype, name, columns in INDEXES:
 		frappe.db.add_index(doctype, columns, index_name=name)
 
 
 def remove_indexes() -> None:
-	for doctype, (name, _columns) in INDEXES.items():
+	for doctype, name, _columns in INDEXES:
 		if frappe.db.has_index(f"tab{doctype}", name):
 			frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{name}`")
 

@@ -7,10 +7,12 @@ rest of the app counts them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 import frappe
+from frappe.query_builder import Criterion
 from frappe.utils import getdate
+from pypika.terms import ExistsCriterion
 
 from ar_control.core.escalation import CLOSED, StepRecord, StepState
 from ar_control.core.escalation import step_state as step_state_of
@@ -110,6 +112,72 @@ def step_state(invoices: Iterable[str]) -> StepState:
 			.run()
 		)
 	return step_state_of(found)
+
+
+def ladder_candidates(today: date, levels, due_from: date | None = None) -> set[tuple[str, str]]:
+	"""The (customer, company) pairs the ladder may have something to do for today: an open
+	invoice that has reached a level not recorded for it, a pending promise to pay on an open
+	case, or a redo a Credit Manager asked for and no run did yet.
+
+	A superset, worked out in SQL: the planner then decides for these customers alone (with all
+	their open invoices, as the minimum amounts need), so a day with nothing due costs one query,
+	however many invoices are open."""
+	si = frappe.qb.DocType("Sales Invoice")
+	log = frappe.qb.DocType("Collection Step Log")
+	pending = []
+	for level in levels:
+		done = (
+			frappe.qb.from_(log)
+			.select(log.name)
+			.where(
+				(log.sales_invoice == si.name) & (log.level == level.code) & (log.outcome != REDO_REQUESTED)
+			)
+		)
+		pending.append((si.due_date <= today - timedelta(days=level.days)) & ExistsCriterion(done).negate())
+	query = (
+		frappe.qb.from_(si)
+		.select(si.customer, si.company)
+		.distinct()
+		.where(
+			(si.docstatus == 1) & (si.is_return == 0) & (si.outstanding_amount > 0) & Criterion.any(pending)
+		)
+	)
+	if due_from is not None:
+		query = query.where(si.due_date >= due_from)
+	pairs = {(row[0], row[1]) for row in query.run()}
+
+	case = frappe.qb.DocType("Collection Case")
+	item = frappe.qb.DocType("Collection Case Invoice")
+	pairs |= {
+		(row[0], row[1])
+		for row in frappe.qb.from_(case)
+		.join(item)
+		.on(item.parent == case.name)
+		.select(case.customer, case.company)
+		.distinct()
+		.where(case.status.notin(list(CLOSED)) & (item.promise_status == "Pending"))
+		.run()
+	}
+	executed = frappe.qb.DocType("Collection Step Log").as_("executed")
+	redo_done = (
+		frappe.qb.from_(executed)
+		.select(executed.name)
+		.where(
+			(executed.sales_invoice == log.sales_invoice)
+			& (executed.level == log.level)
+			& (executed.outcome != REDO_REQUESTED)
+			& (executed.attempt >= log.attempt)
+		)
+	)
+	pairs |= {
+		(row[0], row[1])
+		for row in frappe.qb.from_(log)
+		.select(log.customer, log.company)
+		.distinct()
+		.where((log.outcome == REDO_REQUESTED) & ExistsCriterion(redo_done).negate())
+		.run()
+	}
+	return pairs
 
 
 def done_steps(invoices: Iterable[str]) -> set[tuple[str, str]]:

@@ -184,12 +184,16 @@ def continuation_job_id(today: date, slice_no: int) -> str:
 def plan(today: date, settings, levels: list[escalation.Level]):
 	earliest = min(level.days for level in levels)
 	start = getdate(settings.ladder_start_date) if settings.ladder_start_date else None
+	# only the customers with something to do today (one query), with all their open invoices
+	candidates = data.ladder_candidates(today, levels, start)
 	invoices = {
 		row.name: row
-		for row in data.open_invoices(due_on_or_before=today - timedelta(days=earliest), due_from=start)
+		for row in data.open_invoices(
+			due_on_or_before=today - timedelta(days=earliest), due_from=start, customers=candidates
+		)
 	}
-	# promises and disputes recorded on open cases
-	case_rows = data.case_rows(c.name for c in data.open_cases().values())
+	# promises and disputes recorded on their open cases
+	case_rows = data.case_rows(c.name for c in data.open_cases(candidates).values())
 	marks = {row.sales_invoice: row for rows in case_rows.values() for row in rows}
 	items = []
 	for invoice in invoices.values():

@@ -1,6 +1,8 @@
 # Copyright (c) 2026, ar_control developers and contributors
 # For license information, please see license.txt
 
+import frappe
+
 from ar_control.records import Record
 
 
@@ -30,3 +32,8 @@ class CollectionStepLog(Record):
 		step_key: DF.Data
 	# end: auto-generated types
 	pass
+
+
+def on_doctype_update():
+	"""Whether a step is recorded for an invoice and level: looked up for every open invoice."""
+	frappe.db.add_index("Collection Step Log", ["sales_invoice", "level", "outcome", "attempt"])
