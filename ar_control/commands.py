@@ -1,5 +1,6 @@
 """``bench --site SITE ar-control run-ladder [--date YYYY-MM-DD] [--dry-run]`` and
-``bench --site SITE ar-control ledger [--rebuild]``."""
+``bench --site SITE ar-control ledger [--rebuild]`` and
+``bench --site SITE ar-control benchmark --invoices N [--repeat R] [--ladder]``."""
 
 import click
 import frappe
@@ -57,6 +58,33 @@ def receivables_ledger(context, rebuild=False):
 		click.echo(
 			"The copy equals the Payment Ledger." if not differing else f"Rebuilt: {', '.join(differing)}."
 		)
+	finally:
+		frappe.destroy()
+
+
+@ar_control.command("benchmark")
+@click.option("--invoices", type=int, default=100000, show_default=True, help="Invoices in the data set.")
+@click.option("--repeat", type=int, default=3, show_default=True, help="Runs of each measurement.")
+@click.option(
+	"--ladder", "with_ladder", is_flag=True, help="Also the ladder's catch-up and a run with nothing due."
+)
+@click.option(
+	"--keep/--remove", default=True, help="Keep the data set for the next run (default) or remove it."
+)
+@pass_context
+def benchmark(context, invoices=100000, repeat=3, with_ladder=False, keep=True):
+	"""ERPNext's receivables reports and credit check against the app's, on a built data set."""
+	from ar_control.benchmarks import dataset, scale
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		scale.run(invoices, repeat)
+		if with_ladder:
+			scale.ladder(invoices)
+		if not keep:
+			dataset.remove()
 	finally:
 		frappe.destroy()
 

@@ -150,7 +150,7 @@ def after_migrate() -> None:
 	make_indexes()
 	make_email_templates()
 	set_default_settings()
-	if not (frappe.db.get_default(ledger.READY) and ledger.triggers_present()):
+	if not ledger.current():
 		ledger.install()
 
 

@@ -36,7 +36,6 @@ from ar_control.core.money import round_money, to_decimal
 from ar_control.data import ledger
 from ar_control.data.dimensions import (
 	customer_conditions,
-	erpnext_due_date,
 	in_range,
 	join_sales_team,
 )
@@ -90,13 +89,18 @@ def aging_totals(
 	quantum = Decimal(1).scaleb(-precision)
 
 	source = ledger.source()
-	inner = open_items_query(company, as_of, customers, precision, source)
+	# which voucher a row is only matters at the voucher level, for sales persons and for the
+	# Payment Ledger's due dates (the copy holds them)
+	named = group_by == "Voucher" or group_by == "Sales Person" or bool(sales_person) or not source.mirror
+	inner = open_items_query(company, as_of, customers, precision, source, vouchers=named)
 	for condition in customer_conditions(source.table.party, customer_group, territory):
 		inner = inner.where(condition)
 	vouchers = inner.as_("vouchers")
 	customer = frappe.qb.DocType("Customer").as_("customer")
-	query = frappe.qb.from_(vouchers).left_join(customer).on(customer.name == vouchers.party)
-	query, due = erpnext_due_date(vouchers, query)
+	query = frappe.qb.from_(vouchers)
+	if group_by in ("Territory", "Customer Group"):
+		query = query.left_join(customer).on(customer.name == vouchers.party)
+	query, due = source.due_date(vouchers, query)
 	query, person, share = join_sales_team(
 		query, vouchers.voucher_type, vouchers.voucher_no, sales_person, split=group_by == "Sales Person"
 	)
@@ -131,16 +135,11 @@ def aging_totals(
 	if group_by == "Voucher":
 		keys = [vouchers.voucher_type, vouchers.voucher_no, vouchers.party]
 		if flat:
-			query = query.select(
-				*keys, vouchers.posting_date, due.as_("due_date"), customer.customer_name.as_("name")
-			).orderby(vouchers.party)
+			query = query.select(*keys, vouchers.posting_date, due.as_("due_date")).orderby(vouchers.party)
 			query = query.orderby(posting)
 		else:
 			query = query.select(
-				*keys,
-				Max(vouchers.posting_date).as_("posting_date"),
-				Max(due).as_("due_date"),
-				Max(customer.customer_name).as_("name"),
+				*keys, Max(vouchers.posting_date).as_("posting_date"), Max(due).as_("due_date")
 			).groupby(*keys)
 			query = query.orderby(vouchers.party).orderby(Max(posting))
 	elif group_by == COMPANY:
@@ -153,9 +152,19 @@ def aging_totals(
 			"Customer Group": customer.customer_group,
 		}[group_by]
 		query = query.select(key.as_("group_key")).groupby(key).orderby(key)
-		if group_by == "Customer":
-			query = query.select(Max(customer.customer_name).as_("name"))
-	rows = query.select(*sums).run(as_dict=True)
+	query = query.select(*sums)
+	if group_by in ("Customer", "Voucher"):
+		# the customers' names, looked up once per group, after the grouping
+		grouped = query.as_("grouped")
+		key = grouped.party if group_by == "Voucher" else grouped.group_key
+		query = (
+			frappe.qb.from_(grouped)
+			.left_join(customer)
+			.on(customer.name == key)
+			.select(grouped.star, customer.customer_name.as_("name"))
+		)
+	with ledger.large_temporary_tables():
+		rows = query.run(as_dict=True)
 
 	exact, groups = [], []
 	for row in rows:

@@ -41,7 +41,7 @@ def open_receivables(customer: str, company: str, lock: bool = False):
 	and credit notes count negative), whatever its date."""
 	source = ledger.source()
 	query = (
-		frappe.qb.from_(source.table)
+		source.reading("ar_ledger_aging")
 		.select(Sum(source.table.amount))
 		.where(Criterion.all(source.conditions(company, customers=[customer])))
 	)

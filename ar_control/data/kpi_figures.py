@@ -99,7 +99,7 @@ def _flows(company, period, months, customer_group, territory, sales_person, cus
 	"""One pass over the ledger rows up to the period end, summed per sales person."""
 	source = ledger.source()
 	t = source.table
-	query, kind = source.with_kind(frappe.qb.from_(t))
+	query, kind = source.with_kind(source.reading("ar_ledger_flows"))
 	query, person, share = join_sales_team(query, t.against_voucher_type, t.against_voucher_no, sales_person)
 	amount = t.amount * share
 	in_period = t.posting_date >= period.start

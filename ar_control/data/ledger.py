@@ -24,6 +24,7 @@ programs) the app reads ERPNext's Payment Ledger Entry directly: the same figure
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import frappe
@@ -96,7 +97,9 @@ def _values(row: str) -> str:
 	"""The copy's column values from a Payment Ledger row named ``row`` (``NEW`` in a trigger)."""
 	return (
 		f"{row}.name, {row}.creation, {row}.modified, {row}.owner, {row}.modified_by, 1, {row}.company, "
-		f"{row}.party, {row}.posting_date, {row}.due_date, {row}.voucher_type, {row}.voucher_no, "
+		f"{row}.party, {row}.posting_date, "
+		f"ar_control_ledger_due_date({row}.voucher_type, {row}.voucher_no, {row}.due_date), "
+		f"{row}.voucher_type, {row}.voucher_no, "
 		f"{row}.against_voucher_type, {row}.against_voucher_no, {row}.amount, "
 		f"{row}.amount_in_account_currency, "
 		f"({row}.voucher_type <=> {row}.against_voucher_type AND {row}.voucher_no <=> {row}.against_voucher_no), "
@@ -142,6 +145,30 @@ BEGIN
 END
 """
 
+# The due date ERPNext's Accounts Receivable report ages a voucher by: a Sales Invoice's, a Journal
+# Entry's when it carries a bill number; every other voucher is aged from its posting date.
+DUE_DATE_FUNCTION = """
+CREATE OR REPLACE FUNCTION ar_control_ledger_due_date(
+	p_voucher_type VARCHAR(140), p_voucher_no VARCHAR(140), p_due_date DATE
+) RETURNS DATE READS SQL DATA
+BEGIN
+	DECLARE v_bill VARCHAR(140) DEFAULT NULL;
+	IF p_voucher_type = 'Sales Invoice' THEN
+		RETURN p_due_date;
+	END IF;
+	IF p_voucher_type = 'Journal Entry' THEN
+		SELECT bill_no INTO v_bill FROM `tabJournal Entry` WHERE name = p_voucher_no LIMIT 1;
+		IF COALESCE(v_bill, '') <> '' THEN
+			RETURN p_due_date;
+		END IF;
+	END IF;
+	RETURN NULL;
+END
+"""
+FUNCTIONS = {"ar_control_ledger_kind": KIND_FUNCTION, "ar_control_ledger_due_date": DUE_DATE_FUNCTION}
+# Bumped whenever what the copy holds changes: a site whose copy was made otherwise is rebuilt
+VERSION = "2"
+
 TRIGGERS = {
 	"ar_control_ple_after_insert": f"""
 CREATE OR REPLACE TRIGGER ar_control_ple_after_insert AFTER INSERT ON `tabPayment Ledger Entry`
@@ -174,8 +201,7 @@ def install() -> bool:
 	app now reads its copy. A database that refuses stored programs leaves the app on the
 	Payment Ledger itself, with an Error Log entry saying why."""
 	try:
-		frappe.db.sql_ddl(KIND_FUNCTION)
-		for statement in TRIGGERS.values():
+		for statement in (*FUNCTIONS.values(), *TRIGGERS.values()):
 			frappe.db.sql_ddl(statement)
 	except Exception:
 		frappe.db.rollback()
@@ -183,7 +209,9 @@ def install() -> bool:
 		log_error("the receivables ledger copy could not be installed; reading the Payment Ledger")
 		return False
 	rebuild()
-	frappe.db.set_default(READY, "1")
+	frappe.db.set_default(READY, VERSION)
+	# the DDL above committed already; so does the state that says the copy is in place
+	frappe.db.commit()
 	return True
 
 
@@ -191,8 +219,15 @@ def remove() -> None:
 	"""Drop the triggers and the function (before the copy's table goes, at uninstall)."""
 	for name in TRIGGERS:
 		frappe.db.sql_ddl(f"DROP TRIGGER IF EXISTS {name}")
-	frappe.db.sql_ddl("DROP FUNCTION IF EXISTS ar_control_ledger_kind")
+	for name in FUNCTIONS:
+		frappe.db.sql_ddl(f"DROP FUNCTION IF EXISTS {name}")
 	frappe.db.set_default(READY, None)
+	frappe.db.commit()  # as the DDL did
+
+
+def current() -> bool:
+	"""The copy is in place and made by this version of the app."""
+	return frappe.db.get_default(READY) == VERSION and triggers_present()
 
 
 def triggers_present() -> bool:
@@ -264,6 +299,22 @@ def repair() -> list[str]:
 	return differing
 
 
+@contextmanager
+def large_temporary_tables(size: int = 512 * 2**20):
+	"""Let this connection's temporary tables stay in memory up to ``size`` bytes while a
+	grouping of open items runs (the server's default, 16 MB, sends the grouping of a few
+	hundred thousand open vouchers to disk, which doubles its time)."""
+	previous = frappe.db.sql("select @@session.tmp_table_size, @@session.max_heap_table_size")[0]
+	frappe.db.sql("set session tmp_table_size = %(size)s, max_heap_table_size = %(size)s", {"size": size})
+	try:
+		yield
+	finally:
+		frappe.db.sql(
+			"set session tmp_table_size = %(tmp)s, max_heap_table_size = %(heap)s",
+			{"tmp": previous[0], "heap": previous[1]},
+		)
+
+
 # --- what the queries read ------------------------------------------------------------------------
 
 
@@ -272,6 +323,12 @@ class Source(NamedTuple):
 
 	table: object  # a frappe.qb table
 	mirror: bool
+
+	def reading(self, index: str):
+		"""``FROM`` the table, through one of the copy's covering indexes (MariaDB's planner,
+		seeing two indexes that both start with the company, may take the one that covers less)."""
+		query = frappe.qb.from_(self.table)
+		return query.force_index(index) if self.mirror else query
 
 	def conditions(self, company: str, as_of=None, customers=None) -> list:
 		"""Customer receivables of ``company`` posted on or before ``as_of`` (any date when
@@ -285,6 +342,15 @@ class Source(NamedTuple):
 		if customers is not None:
 			conditions.append(t.party.isin(list(customers) or [""]))
 		return conditions
+
+	def due_date(self, vouchers, query):
+		"""``(query, due date)``: the due date ERPNext ages a voucher of ``vouchers`` (the open
+		items) by; the copy holds it already, the Payment Ledger needs the Journal Entry."""
+		if self.mirror:
+			return query, vouchers.due_date
+		from ar_control.data.dimensions import erpnext_due_date
+
+		return erpnext_due_date(vouchers, query)
 
 	@property
 	def own_row(self):

@@ -1,0 +1,419 @@
+"""Receivables at scale: ERPNext's reports and checks against the app's, side by side.
+
+    bench --site SITE ar-control benchmark --invoices 100000 [--repeat 3]
+
+Builds (or reuses) the dataset of :mod:`ar_control.benchmarks.dataset` with ``invoices``
+invoices, then measures, ``repeat`` times, each measurement in a fresh process of its own and
+the measurements interleaved (so a slow moment of the machine hurts both products alike):
+
+- aging by customer: ERPNext's *Accounts Receivable Summary* and *AR Aging Analysis* by customer;
+- aging by voucher: ERPNext's *Accounts Receivable* and *AR Aging Analysis* by voucher;
+- *Sales Collection KPI* for the year and for the month of the as-of date;
+- the credit decision for the customer with the most invoices and for the median customer:
+  ERPNext's ``check_credit_limit`` and the app's ``credit.check.evaluate(lock=True)`` (median of
+  many calls in one process, alternated), and how long a Sales Order submission holds the app's
+  customer lock.
+
+It prints one markdown table: the median time of each, the median peak memory of its process
+(resident set size, as the OS counts it), the ratios, and whether the totals are equal to the
+cent (every customer's outstanding and buckets, the grand total, the voucher count).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import resource
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import frappe
+from frappe.utils import flt
+
+RANGE = "30, 60, 90, 120"
+BUCKETS = ("range1", "range2", "range3", "range4", "range5")
+ROUNDS = 200  # credit decisions per process and product
+
+
+# --- one measurement, in a fresh process --------------------------------------------------------
+
+
+def _peak_mb() -> float:
+	return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _aging_filters(company: str, as_of: str) -> dict:
+	return {
+		"company": company,
+		"report_date": as_of,
+		"ageing_based_on": "Due Date",
+		"calculate_ageing_with": "Report Date",
+		"range": RANGE,
+	}
+
+
+def _digest_erpnext(rows: list[dict]) -> dict:
+	per_customer: dict[str, list[float]] = {}
+	for row in rows:
+		values = per_customer.setdefault(row["party"], [0.0] * 6)
+		for i, field in enumerate(("outstanding", *BUCKETS)):
+			values[i] += flt(row.get(field))
+	return _digest(per_customer, len(rows))
+
+
+def _digest_app(rows: list[dict], key: str) -> dict:
+	per_customer: dict[str, list[float]] = {}
+	body = [row for row in rows if not row.get("is_total")]
+	for row in body:
+		values = per_customer.setdefault(row[key], [0.0] * 6)
+		for i, field in enumerate(("outstanding", *BUCKETS)):
+			values[i] += flt(row.get(field))
+	return _digest(per_customer, len(body))
+
+
+def _digest(per_customer: dict[str, list[float]], rows: int) -> dict:
+	rounded = {party: [round(v, 2) for v in values] for party, values in per_customer.items()}
+	totals = [round(sum(values[i] for values in per_customer.values()), 2) for i in range(6)]
+	signature = hashlib.sha1(json.dumps(sorted(rounded.items())).encode()).hexdigest()
+	return {"rows": rows, "totals": totals, "customers": len(rounded), "signature": signature}
+
+
+def measure(what: str, invoices: int) -> dict:
+	"""Run one measurement (called in a fresh process by :func:`run`)."""
+	from ar_control.benchmarks import dataset
+
+	frappe.set_user("Administrator")
+	frappe.flags.in_test = False
+	company = dataset.COMPANY
+	as_of = json.loads(frappe.db.get_default(dataset.MARKER))["as_of"]
+	baseline = _peak_mb()
+	started = time.perf_counter()
+	result = {**MEASURES, **SEPARATE}[what](company, as_of)
+	seconds = time.perf_counter() - started
+	frappe.db.rollback()
+	return {"what": what, "seconds": seconds, "peak_mb": _peak_mb(), "baseline_mb": baseline, **result}
+
+
+def _erpnext_summary(company, as_of):
+	from erpnext.accounts.report.accounts_receivable_summary.accounts_receivable_summary import execute
+
+	return _digest_erpnext(execute(_aging_filters(company, as_of))[1])
+
+
+def _erpnext_receivable(company, as_of):
+	from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute
+
+	return _digest_erpnext(execute(_aging_filters(company, as_of))[1])
+
+
+def _app_aging(group_by: str):
+	def run(company, as_of):
+		from ar_control.ar_control.report.ar_aging_analysis.ar_aging_analysis import execute
+
+		filters = {**_aging_filters(company, as_of), "group_by": group_by}
+		return _digest_app(execute(filters)[1], "group" if group_by == "Customer" else "party")
+
+	return run
+
+
+def _app_kpi(period: str):
+	def run(company, as_of):
+		from ar_control.ar_control.report.sales_collection_kpi.sales_collection_kpi import execute
+
+		rows = execute({"company": company, "period": period, "date": as_of})[1]
+		total = rows[-1]
+		return {"rows": len(rows), "closing_ar": round(flt(total["closing_ar"]), 2)}
+
+	return run
+
+
+def _credit(which: str):
+	def run(company, as_of):
+		from erpnext.selling.doctype.customer.customer import check_credit_limit
+
+		from ar_control.credit import check
+
+		customer = _customers(company)[which]
+		theirs, ours = [], []
+		for _ in range(ROUNDS):
+			t = time.perf_counter()
+			check_credit_limit(customer, company)
+			theirs.append(time.perf_counter() - t)
+			frappe.db.rollback()
+			t = time.perf_counter()
+			check.evaluate(customer, company, lock=True)
+			ours.append(time.perf_counter() - t)
+			frappe.db.rollback()
+		return {
+			"customer": customer,
+			"invoices": frappe.db.count("Sales Invoice", {"customer": customer, "docstatus": 1}),
+			"erpnext_ms": statistics.median(theirs) * 1000,
+			"app_ms": statistics.median(ours) * 1000,
+		}
+
+	return run
+
+
+def _customers(company: str) -> dict[str, str]:
+	"""The customer with the most invoices and the median customer."""
+	si = frappe.qb.DocType("Sales Invoice")
+	counts = (
+		frappe.qb.from_(si)
+		.select(si.customer, frappe.qb.functions.Count("*").as_("n"))
+		.where((si.company == company) & (si.docstatus == 1) & (si.is_return == 0))
+		.groupby(si.customer)
+		.orderby(frappe.qb.functions.Count("*"), order=frappe.qb.desc)
+		.orderby(si.customer)
+		.run()
+	)
+	return {"largest": counts[0][0], "median": counts[len(counts) // 2][0]}
+
+
+def _ladder(company, as_of):
+	"""One run of the ladder on the data set's date (committed: a catch-up run changes data)."""
+	from ar_control.collection import ladder
+
+	log = frappe.qb.DocType("Collection Step Log")
+
+	def steps():
+		return (
+			frappe.qb.from_(log)
+			.select(frappe.qb.functions.Count("*"))
+			.where(log.company == company)
+			.run()[0][0]
+		)
+
+	before = steps()
+	frappe.flags.current_date = as_of
+	lines = ladder.run(as_of)
+	frappe.db.commit()
+	open_invoices = frappe.db.count(
+		"Sales Invoice", {"company": company, "docstatus": 1, "is_return": 0, "outstanding_amount": (">", 0)}
+	)
+	return {"steps": steps() - before, "lines": len(lines), "open_invoices": open_invoices}
+
+
+def reset_ladder() -> None:
+	"""Remove what the ladder made on the data set (cases, steps, holds, Dunnings, ToDos)."""
+	from ar_control.benchmarks import dataset
+
+	company = dataset.COMPANY
+	cases = frappe.get_all("Collection Case", {"company": company}, pluck="name")
+	dunnings = frappe.get_all("Dunning", {"company": company}, pluck="name")
+	for doctype, field, values in (
+		("Collection Activity", "collection_case", cases),
+		("Collection Case Invoice", "parent", cases),
+		("ToDo", "reference_name", cases),
+		("Collection Case", "name", cases),
+		("Overdue Payment", "parent", dunnings),
+		("Communication", "reference_name", dunnings),
+		("Dunning", "name", dunnings),
+	):
+		for start in range(0, len(values), 10000):
+			frappe.db.delete(doctype, {field: ("in", values[start : start + 10000])})
+	frappe.db.delete("Collection Step Log", {"company": company})
+	frappe.db.delete("Credit Hold", {"company": company})
+	frappe.db.commit()
+
+
+MEASURES = {
+	"erpnext_summary": _erpnext_summary,
+	"app_customer": _app_aging("Customer"),
+	"erpnext_receivable": _erpnext_receivable,
+	"app_voucher": _app_aging("Voucher"),
+	"app_kpi_year": _app_kpi("Year"),
+	"app_kpi_month": _app_kpi("Month"),
+	"credit_largest": _credit("largest"),
+	"credit_median": _credit("median"),
+}
+SEPARATE = {"ladder": _ladder}  # run by ladder(), not in every round
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def _child(what: str, invoices: int) -> dict:
+	bench = Path(frappe.utils.get_bench_path())
+	command = [
+		str(bench / "env" / "bin" / "python"),
+		"-m",
+		"frappe.utils.bench_helper",
+		"frappe",
+		"--site",
+		frappe.local.site,
+		"execute",
+		"ar_control.benchmarks.scale.measure",
+		"--kwargs",
+		json.dumps({"what": what, "invoices": invoices}),
+	]
+	done = subprocess.run(
+		command, cwd=frappe.local.sites_path, capture_output=True, text=True, check=False, timeout=3600
+	)
+	if done.returncode:
+		raise RuntimeError(f"{what} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+	return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def ladder(invoices: int, reruns: int = 3) -> str:
+	"""The ladder on the data set: the first catch-up run (every overdue invoice reaches its
+	levels at once, as at go-live), then runs on the same day with nothing due."""
+	reset_ladder()
+	first = _child("ladder", invoices)
+	again = [_child("ladder", invoices) for _ in range(reruns)]
+	rerun = statistics.median(sample["seconds"] for sample in again)
+	lines = [
+		f"| ladder, first catch-up run ({first['open_invoices']} open invoices) | – | {first['seconds']:.0f} s, "
+		f"{first['steps']} steps, {first['steps'] / first['seconds']:.0f} steps/s | | |",
+		f"| ladder, a run with nothing due | – | {rerun:.1f} s ({again[0]['steps']} steps) | "
+		f"{rerun / first['seconds'] * 100:.2f} % of the catch-up | |",
+	]
+	table = "\n".join(lines)
+	print(table)
+	return table
+
+
+def run(invoices: int = 100000, repeat: int = 3, build: bool = True) -> str:
+	from ar_control.benchmarks import dataset
+
+	built = dataset.build(invoices) if build else dataset.stats()
+	frappe.db.commit()
+	samples: dict[str, list[dict]] = {what: [] for what in MEASURES}
+	for round_no in range(repeat):
+		order = list(MEASURES)
+		if round_no % 2:  # interleaved, and each product first in turn
+			order.reverse()
+		for what in order:
+			samples[what].append(_child(what, invoices))
+	table = report(samples, built)
+	print(table)
+	return table
+
+
+def _median(samples: list[dict], key: str) -> float:
+	return statistics.median(sample[key] for sample in samples)
+
+
+def report(samples: dict[str, list[dict]], built: dict) -> str:
+	t = {what: _median(found, "seconds") for what, found in samples.items()}
+	m = {what: _median(found, "peak_mb") for what, found in samples.items()}
+
+	def same(a: str, b: str) -> str:
+		left, right = samples[a], samples[b]
+		equal = all(
+			x["totals"] == y["totals"] and x["signature"] == y["signature"] for x in left for y in right
+		)
+		return "equal" if equal else "DIFFERENT"
+
+	lines = [
+		f"{built.get('invoices')} invoices, {built.get('customers')} customers, "
+		f"{built.get('payment_ledger_entries')} Payment Ledger Entries; medians of {len(samples['app_customer'])} "
+		"runs, each in a fresh process",
+		"",
+		"| measure | ERPNext | AR Control | ratio | totals |",
+		"| --- | --- | --- | --- | --- |",
+		f"| aging by customer: AR Summary vs AR Aging Analysis | {t['erpnext_summary']:.2f} s, "
+		f"{m['erpnext_summary']:.0f} MB | {t['app_customer']:.3f} s, {m['app_customer']:.0f} MB | "
+		f"{t['erpnext_summary'] / t['app_customer']:.1f}x faster, {m['app_customer'] / m['erpnext_summary']:.2f} of the memory | "
+		f"{same('erpnext_summary', 'app_customer')} |",
+		f"| aging by voucher: Accounts Receivable vs AR Aging Analysis ({samples['app_voucher'][0]['rows']} rows) | "
+		f"{t['erpnext_receivable']:.2f} s, {m['erpnext_receivable']:.0f} MB | {t['app_voucher']:.3f} s, "
+		f"{m['app_voucher']:.0f} MB | {t['erpnext_receivable'] / t['app_voucher']:.1f}x faster | "
+		f"{same('erpnext_receivable', 'app_voucher')} |",
+		f"| Sales Collection KPI, year / month | – | {t['app_kpi_year']:.3f} s / {t['app_kpi_month']:.3f} s | "
+		f"{t['app_kpi_year'] / t['erpnext_summary']:.3f} / {t['app_kpi_month'] / t['erpnext_summary']:.3f} of AR Summary | |",
+	]
+	for which in ("largest", "median"):
+		found = samples[f"credit_{which}"]
+		theirs, ours = _median(found, "erpnext_ms"), _median(found, "app_ms")
+		lines.append(
+			f"| credit decision, {which} customer ({found[0]['invoices']} invoices): check_credit_limit vs "
+			f"evaluate(lock=True) | {theirs:.2f} ms | {ours:.2f} ms | {ours / theirs:.2f}x the time | |"
+		)
+	return "\n".join(lines)
+
+
+def posting(repeat: int = 30, company: str | None = None) -> dict:
+	"""What the app costs at posting time: the median time to submit a Sales Invoice and a
+	Payment Entry on this site. Run it on a site with the app and on one without (ERPNext alone,
+	the same bench): ``bench --site SITE execute ar_control.benchmarks.scale.posting``. Nothing
+	it submits is kept."""
+	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+	frappe.set_user("Administrator")
+	frappe.flags.in_test = False
+	company = (
+		company
+		or frappe.db.get_value("Company", {"company_name": "_Test Company"})
+		or frappe.db.get_value("Company", {}, "name")
+	)
+	abbr = frappe.get_cached_value("Company", company, "abbr")
+	item = frappe.db.get_value("Item", {"is_stock_item": 0, "disabled": 0}, "name") or (
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": "AR Posting Service",
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}) or "All Item Groups",
+				"is_stock_item": 0,
+				"stock_uom": "Nos",
+			}
+		)
+		.insert()
+		.name
+	)
+	currency = frappe.get_cached_value("Company", company, "default_currency")
+	customer = (
+		frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": "AR Posting Benchmark",
+				"customer_group": frappe.db.get_value("Customer Group", {"is_group": 0})
+				or "All Customer Groups",
+				"territory": frappe.db.get_value("Territory", {"is_group": 0}) or "All Territories",
+			}
+		)
+		.insert()
+		.name
+	)
+	invoices, payments = [], []
+	for _ in range(repeat):
+		si = frappe.get_doc(
+			{
+				"doctype": "Sales Invoice",
+				"company": company,
+				"customer": customer,
+				"currency": currency,
+				"due_date": frappe.utils.add_days(frappe.utils.today(), 30),
+				"debit_to": frappe.get_cached_value("Company", company, "default_receivable_account"),
+				"items": [
+					{
+						"item_code": item,
+						"qty": 1,
+						"rate": 100,
+						"income_account": frappe.get_cached_value(
+							"Company", company, "default_income_account"
+						),
+						"cost_center": f"Main - {abbr}",
+					}
+				],
+			}
+		).insert()
+		started = time.perf_counter()
+		si.submit()
+		invoices.append(time.perf_counter() - started)
+		pe = get_payment_entry("Sales Invoice", si.name)
+		pe.reference_no, pe.reference_date = "AR-POSTING", si.posting_date
+		pe.insert()
+		started = time.perf_counter()
+		pe.submit()
+		payments.append(time.perf_counter() - started)
+	frappe.db.rollback()
+	result = {
+		"site": frappe.local.site,
+		"app installed": "ar_control" in frappe.get_installed_apps(),
+		"sales_invoice_submit_ms": round(statistics.median(invoices) * 1000, 1),
+		"payment_entry_submit_ms": round(statistics.median(payments) * 1000, 1),
+	}
+	print(result)
+	return result
