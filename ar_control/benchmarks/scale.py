@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import frappe
+from frappe.query_builder.functions import Count
 from frappe.utils import flt
 
 RANGE = "30, 60, 90, 120"
@@ -161,10 +162,10 @@ def _customers(company: str) -> dict[str, str]:
 	si = frappe.qb.DocType("Sales Invoice")
 	counts = (
 		frappe.qb.from_(si)
-		.select(si.customer, frappe.qb.functions.Count("*").as_("n"))
+		.select(si.customer, Count("*").as_("n"))
 		.where((si.company == company) & (si.docstatus == 1) & (si.is_return == 0))
 		.groupby(si.customer)
-		.orderby(frappe.qb.functions.Count("*"), order=frappe.qb.desc)
+		.orderby(Count("*"), order=frappe.qb.desc)
 		.orderby(si.customer)
 		.run()
 	)
@@ -178,12 +179,7 @@ def _ladder(company, as_of):
 	log = frappe.qb.DocType("Collection Step Log")
 
 	def steps():
-		return (
-			frappe.qb.from_(log)
-			.select(frappe.qb.functions.Count("*"))
-			.where(log.company == company)
-			.run()[0][0]
-		)
+		return frappe.qb.from_(log).select(Count("*")).where(log.company == company).run()[0][0]
 
 	before = steps()
 	frappe.flags.current_date = as_of
