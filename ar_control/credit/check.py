@@ -97,16 +97,13 @@ def evaluate(
 	lock: bool = False,
 	increase: Decimal | None = None,
 ) -> Evaluation:
-	from erpnext.selling.doctype.customer.customer import get_credit_limit
-
 	settings = get_settings()
 	grace = settings.overdue_grace()
 	today = utils.today()
 	cutoff = credit.overdue_cutoff(today, grace) if grace is not None else None
-	exposure, standing = exposure_data.load(customer, company, amount, exclude, cutoff, lock, increase)
-	# ERPNext's own limit: the customer's row for the company, else its group's, else the
-	# company's. 0 means no limit, as in ERPNext.
-	limit = to_decimal(flt(get_credit_limit(customer, company))) or None
+	# the limit is ERPNext's own (see ``exposure_data.CREDIT_LIMIT_SQL``); 0 means none
+	exposure, standing, limit = exposure_data.load(customer, company, amount, exclude, cutoff, lock, increase)
+	limit = limit or None
 	policy = credit.CreditPolicy(
 		currency=exposure.currency,
 		limit=limit,

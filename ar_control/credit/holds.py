@@ -66,6 +66,13 @@ def active(customer: str, company: str | None = None) -> list[rules.Hold]:
 	return found if company is None else rules.covering(found, company)
 
 
+# How many active holds cover the customer in the company (``rules.covers``: a hold without a
+# company covers every company), as a subquery of the credit check's one statement.
+COVERING_COUNT_SQL = f"""select count(*) from `tab{HOLD}`
+	where customer = %(customer)s and status = '{ACTIVE}'
+		and (ifnull(company, '') = '' or company = %(company)s)"""
+
+
 def standing(customer: str, company: str) -> tuple[bool, str]:
 	"""(on hold in ``company``, the reasons of the holds that cover it)."""
 	covering = active(customer, company)

@@ -20,6 +20,7 @@ from ar_control.tests.utils import (
 	TEST_DEPENDENCIES,
 	ARTestCase,
 	make_customer,
+	make_customer_group,
 	make_delivery_note,
 	make_payment,
 	make_sales_invoice,
@@ -268,7 +269,9 @@ class TestDocumentsAndCurrencies(CreditCheckCase):
 			invoice.submit()  # the order's 900 already counts; the invoice adds nothing new
 		self.assertEqual(invoice.docstatus, 1)
 		# the invoice's 900 is now receivable and the order billed: exposure is still 900
-		self.assertEqual(exposure.unbilled_orders(self.customer, COMPANY), 0)
+		figures = exposure.load(self.customer, COMPANY)
+		self.assertEqual(figures.exposure.unbilled_orders, 0)
+		self.assertEqual(figures.exposure.open_receivables, 900)
 		with self.assertRaises(CreditLimitExceededError):
 			make_sales_order(self.customer, 101).submit()
 
@@ -304,6 +307,51 @@ class TestDocumentsAndCurrencies(CreditCheckCase):
 		self.assertEqual(frappe.db.get_value("Sales Order", so.name, "grand_total"), 800)
 
 
+class TestCreditLimitAsERPNext(CreditCheckCase):
+	"""The limit the check applies is the one ERPNext's ``get_credit_limit`` returns, in each of
+	the places ERPNext takes it from."""
+
+	def assert_same_limit(self, customer, expected):
+		from erpnext.selling.doctype.customer.customer import get_credit_limit
+
+		from ar_control.credit.check import evaluate
+
+		self.assertEqual(get_credit_limit(customer, COMPANY), expected)
+		limit = evaluate(customer, COMPANY).policy.limit
+		self.assertEqual(float(limit or 0), expected)
+
+	def test_customer_group_and_company_limits(self):
+		group = make_customer_group()
+		customer = make_customer(customer_group=group)
+		previous = frappe.db.get_value("Company", COMPANY, "credit_limit")
+		try:
+			# none anywhere: no limit
+			frappe.db.set_value("Company", COMPANY, "credit_limit", 0)
+			self.assert_same_limit(customer, 0)
+			# the company's
+			frappe.db.set_value("Company", COMPANY, "credit_limit", 7000)
+			self.assert_same_limit(customer, 7000)
+			# the group's, before the company's
+			group_doc = frappe.get_doc("Customer Group", group)
+			group_doc.append("credit_limits", {"company": COMPANY, "credit_limit": 5000})
+			group_doc.save(ignore_permissions=True)
+			self.assert_same_limit(customer, 5000)
+			# a group that bypasses the check leaves the company's
+			frappe.db.set_value(
+				"Customer Credit Limit", group_doc.credit_limits[0].name, "bypass_credit_limit_check", 1
+			)
+			self.assert_same_limit(customer, 7000)
+			# the customer's row for another company is not this company's
+			set_credit_limit(customer, 9000, company="_Test Company 1")
+			self.assert_same_limit(customer, 7000)
+			# the customer's own, before all others
+			set_credit_limit(customer, 3000)
+			self.assert_same_limit(customer, 3000)
+		finally:
+			frappe.db.set_value("Company", COMPANY, "credit_limit", previous)
+			frappe.clear_document_cache("Company", COMPANY)
+
+
 class TestConcurrentSubmissions(ARTestCase):
 	"""Two orders, each within the limit, together over it, submitted at the same moment from two
 	real database connections: exactly one passes. The data is committed (each connection must
@@ -317,7 +365,7 @@ class TestConcurrentSubmissions(ARTestCase):
 		site, sites_path = frappe.local.site, frappe.local.sites_path
 		barrier = threading.Barrier(2)
 		results: dict = {}
-		real_read = exposure.open_receivables
+		real_read = exposure.read
 
 		def slow_read(*args, **kwargs):
 			value = real_read(*args, **kwargs)
@@ -343,7 +391,7 @@ class TestConcurrentSubmissions(ARTestCase):
 				frappe.destroy()
 
 		try:
-			with mock.patch.object(exposure, "open_receivables", slow_read):
+			with mock.patch.object(exposure, "read", slow_read):
 				threads = [threading.Thread(target=submit, args=(name,)) for name in orders]
 				for thread in threads:
 					thread.start()
