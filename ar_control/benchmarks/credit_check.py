@@ -18,6 +18,7 @@ Prints medians and the 90th percentiles in milliseconds; removes everything it c
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import time
 from unittest import mock
@@ -127,6 +128,53 @@ def _cleanup(customer: str) -> None:
 	frappe.db.commit()
 
 
+@contextlib.contextmanager
+def check_switched(on: bool):
+	"""The Sales Order check on or off for the block (committed, since every measured submission
+	is rolled back, and restored after); the overdue block is off, so that a customer with
+	overdue invoices is measured through the whole check rather than refused."""
+	fields = ("check_sales_order", "block_on_overdue")
+	saved = frappe.db.get_value("AR Control Settings", None, fields, as_dict=True)
+
+	def set_values(values):
+		for field in fields:
+			frappe.db.set_single_value("AR Control Settings", field, values[field])
+		frappe.db.commit()
+		frappe.clear_document_cache("AR Control Settings", "AR Control Settings")
+
+	set_values({"check_sales_order": int(on), "block_on_overdue": 0})
+	try:
+		yield
+	finally:
+		frappe.db.rollback()
+		set_values(saved)
+
+
+def timed_submissions(make_order, repeat: int) -> tuple[list[float], list[float]]:
+	"""Submit ``repeat`` orders made by ``make_order``, each rolled back: (seconds each submission
+	took, seconds the customer lock was held until the submission returned, when it was taken)."""
+	took, held = [], []
+	real_lock = exposure.lock_customer
+	locked_at: list[float] = []
+
+	def timed_lock(name):
+		real_lock(name)
+		locked_at.append(time.perf_counter())
+
+	for _ in range(repeat):
+		order = make_order()
+		locked_at.clear()
+		with mock.patch.object(exposure, "lock_customer", timed_lock):
+			started = time.perf_counter()
+			order.submit()
+			ended = time.perf_counter()
+		took.append(ended - started)
+		if locked_at:
+			held.append(ended - locked_at[0])
+		frappe.db.rollback()
+	return took, held
+
+
 def run(invoices: int = 5000, orders: int = 500, repeat: int = 30) -> None:
 	from erpnext.selling.doctype.customer.customer import get_credit_limit, get_customer_outstanding
 
@@ -156,34 +204,10 @@ def run(invoices: int = 5000, orders: int = 500, repeat: int = 30) -> None:
 		print(f"app exposure + decision (locking reads)  {_ms(ours)}")
 		print(f"ERPNext outstanding + credit limit         {_ms(theirs)}")
 
-		submit_on, submit_off, held = [], [], []
-		real_lock = exposure.lock_customer
-
-		def timed_lock(name):
-			real_lock(name)
-			held.append(time.perf_counter())
-
-		settings = frappe.get_single("AR Control Settings")
-		# the synthetic invoices are overdue; measure the full check, without the block
-		frappe.db.set_single_value("AR Control Settings", "block_on_overdue", 0)
-		for enabled, samples in ((1, submit_on), (0, submit_off)):
-			frappe.db.set_single_value("AR Control Settings", "check_sales_order", enabled)
-			frappe.db.commit()  # each measured submission is rolled back; the setting must stay
-			frappe.clear_document_cache("AR Control Settings", "AR Control Settings")
-			for _ in range(repeat):
-				so = make_sales_order(customer, 100)
-				with mock.patch.object(exposure, "lock_customer", timed_lock):
-					t = time.perf_counter()
-					so.submit()
-					end = time.perf_counter()
-				samples.append(end - t)
-				if enabled:
-					held[-1] = end - held[-1]
-				frappe.db.rollback()
-		frappe.db.set_single_value("AR Control Settings", "check_sales_order", settings.check_sales_order)
-		frappe.db.set_single_value("AR Control Settings", "block_on_overdue", settings.block_on_overdue)
-		frappe.clear_document_cache("AR Control Settings", "AR Control Settings")
-		frappe.db.commit()
+		with check_switched(True):
+			submit_on, held = timed_submissions(lambda: make_sales_order(customer, 100), repeat)
+		with check_switched(False):
+			submit_off, _held = timed_submissions(lambda: make_sales_order(customer, 100), repeat)
 		print(f"Sales Order submit, app check on          {_ms(submit_on)}")
 		print(f"Sales Order submit, app check off         {_ms(submit_off)}")
 		print(f"customer lock held until submit returns   {_ms(held)}")

@@ -21,6 +21,7 @@ cent (every customer's outstanding and buckets, the grand total, the voucher cou
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import resource
@@ -36,6 +37,7 @@ from frappe.utils import flt
 RANGE = "30, 60, 90, 120"
 BUCKETS = ("range1", "range2", "range3", "range4", "range5")
 ROUNDS = 200  # credit decisions per process and product
+LOCK_ROUNDS = 20  # Sales Order submissions per process
 
 
 # --- one measurement, in a fresh process --------------------------------------------------------
@@ -138,15 +140,16 @@ def _credit(which: str):
 
 		customer = _customers(company)[which]
 		theirs, ours = [], []
-		for _ in range(ROUNDS):
-			t = time.perf_counter()
-			check_credit_limit(customer, company)
-			theirs.append(time.perf_counter() - t)
-			frappe.db.rollback()
-			t = time.perf_counter()
-			check.evaluate(customer, company, lock=True)
-			ours.append(time.perf_counter() - t)
-			frappe.db.rollback()
+		with _credit_limit(customer, company):
+			for _ in range(ROUNDS):
+				t = time.perf_counter()
+				check_credit_limit(customer, company)
+				theirs.append(time.perf_counter() - t)
+				frappe.db.rollback()
+				t = time.perf_counter()
+				check.evaluate(customer, company, lock=True)
+				ours.append(time.perf_counter() - t)
+				frappe.db.rollback()
 		return {
 			"customer": customer,
 			"invoices": frappe.db.count("Sales Invoice", {"customer": customer, "docstatus": 1}),
@@ -155,6 +158,61 @@ def _credit(which: str):
 		}
 
 	return run
+
+
+def _lock_held(company, as_of):
+	"""How long a Sales Order submission for the largest customer holds the customer lock:
+	from the moment the check takes it until the submission returns (the commit follows)."""
+	from ar_control.benchmarks import dataset
+	from ar_control.benchmarks.credit_check import check_switched, timed_submissions
+
+	customer = _customers(company)["largest"]
+
+	def order():
+		line = {"item_code": dataset.ITEM, "qty": 1, "rate": 100, "delivery_date": as_of}
+		return frappe.get_doc(
+			{
+				"doctype": "Sales Order",
+				"company": company,
+				"customer": customer,
+				"transaction_date": as_of,
+				"delivery_date": as_of,
+				"selling_price_list": dataset.PRICE_LIST,
+				"items": [line],
+			}
+		).insert()
+
+	frappe.flags.current_date = as_of
+	with _credit_limit(customer, company), check_switched(True):
+		took, held = timed_submissions(order, LOCK_ROUNDS)
+	return {
+		"customer": customer,
+		"held_ms": statistics.median(held) * 1000,
+		"submit_ms": statistics.median(took) * 1000,
+	}
+
+
+@contextlib.contextmanager
+def _credit_limit(customer: str, company: str):
+	"""Give the customer a credit limit in ERPNext for the measurement: without one,
+	``check_credit_limit`` returns before it reads anything."""
+	row = frappe.get_doc(
+		{
+			"doctype": "Customer Credit Limit",
+			"parent": customer,
+			"parenttype": "Customer",
+			"parentfield": "credit_limits",
+			"company": company,
+			"credit_limit": 10**10,
+		}
+	)
+	row.db_insert()
+	frappe.db.commit()
+	try:
+		yield
+	finally:
+		frappe.db.delete("Customer Credit Limit", {"name": row.name})
+		frappe.db.commit()
 
 
 def _customers(company: str) -> dict[str, str]:
@@ -223,6 +281,7 @@ MEASURES = {
 	"app_kpi_month": _app_kpi("Month"),
 	"credit_largest": _credit("largest"),
 	"credit_median": _credit("median"),
+	"credit_lock_largest": _lock_held,
 }
 SEPARATE = {"ladder": _ladder}  # run by ladder(), not in every round
 
@@ -327,6 +386,11 @@ def report(samples: dict[str, list[dict]], built: dict) -> str:
 			f"| credit decision, {which} customer ({found[0]['invoices']} invoices): check_credit_limit vs "
 			f"evaluate(lock=True) | {theirs:.2f} ms | {ours:.2f} ms | {ours / theirs:.2f}x the time | |"
 		)
+	held = samples["credit_lock_largest"]
+	lines.append(
+		f"| customer lock held by a Sales Order submission, largest customer | – | "
+		f"{_median(held, 'held_ms'):.1f} ms (the submission {_median(held, 'submit_ms'):.0f} ms) | | |"
+	)
 	return "\n".join(lines)
 
 
