@@ -1,0 +1,469 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ar_control.core.escalation import DEFAULT_RECOVERY, RecoveryStep
+from ar_control.core.forecast import (
+	BacktestOrigin,
+	ForecastItem,
+	Lateness,
+	PromiseToPay,
+	SetApartReason,
+	Source,
+	backtest,
+	backtest_origin,
+	check_backtest,
+	days_late_for,
+	forecast,
+	forecast_item,
+	naive_forecast,
+	week_of,
+	week_ranges,
+	weekly_amounts,
+)
+from ar_control.core.problems import RuleError
+from tests.factories import D, make_item
+
+AS_OF = date(2026, 6, 30)  # the first forecast day is 1 July; week 1 is 1-7 July
+CURVE = (RecoveryStep(0, D(95)), RecoveryStep(60, D(70)), RecoveryStep(365, D(40)))
+FLAT = (RecoveryStep(0, D(100)),)
+
+
+def fi(voucher_no, due, outstanding, customer="CUST-1", **kwargs):
+	return ForecastItem(
+		customer, kwargs.pop("voucher_type", "Sales Invoice"), voucher_no, due, D(outstanding), **kwargs
+	)
+
+
+def worked_items():
+	return [
+		fi("SINV-1", date(2026, 7, 10), 1000, "A"),
+		fi("SINV-2", date(2026, 5, 1), 500, "A"),
+		fi("PE-1", date(2026, 6, 1), -300, "A", voucher_type="Payment Entry"),
+		fi(
+			"SINV-3",
+			date(2026, 6, 20),
+			800,
+			"B",
+			customer_group="G",
+			promise=PromiseToPay(date(2026, 7, 15), D(300)),
+		),
+		fi("SINV-4", date(2026, 6, 20), 50, "B", customer_group="G", disputed=True),
+		fi("SINV-5", date(2026, 3, 1), 700, "C", in_legal=True, disputed=True),
+		fi("SINV-6", date(2026, 9, 20), 2000, "D"),
+		fi("SINV-7", date(2026, 12, 31), 100, "D"),
+		fi("CN-1", date(2026, 6, 10), -100, "E"),
+	]
+
+
+LATENESS = Lateness(customers={"A": D("12.5")}, groups={"G": D(20)}, company=D("4.6"))
+
+
+def test_worked_example():
+	result = forecast(worked_items(), AS_OF, LATENESS, CURVE)
+	got = [
+		(r.voucher_no, r.source, r.expected_date, r.days_past_due, r.expected, r.amount)
+		for r in result.receipts
+	]
+	assert got == [
+		# A is 12.5 -> 13 days late: 10 July + 13 = 23 July, 13 days past due: 95 % of 1000
+		("SINV-1", Source.CUSTOMER, date(2026, 7, 23), 13, D(950), D(950)),
+		# 1 May + 13 = 14 May is past: 1 July, 61 days past due: 70 % of 500 = 350; A's 300 of
+		# credit go to its earliest receipt: 350 - 300 = 50
+		("SINV-2", Source.CUSTOMER, date(2026, 7, 1), 61, D(350), D(50)),
+		# B promised 300 on 15 July (25 days past due): 95 % = 285; the other 500 follow its group's
+		# 20 days (20 June + 20 = 10 July) but not before the promised date: 15 July, 95 % = 475
+		("SINV-3", Source.PROMISE, date(2026, 7, 15), 25, D(285), D(285)),
+		("SINV-3", Source.CUSTOMER_GROUP, date(2026, 7, 15), 25, D(475), D(475)),
+		# D has no history of its own or of a group: the company's 4.6 -> 5 days; 95 %
+		("SINV-6", Source.COMPANY, date(2026, 9, 25), 5, D(1900), D(1900)),
+		("SINV-7", Source.COMPANY, date(2027, 1, 5), 5, D(95), D(95)),
+	]
+	assert result.first_day == date(2026, 7, 1)
+	amounts = result.amounts
+	assert amounts[0] == D(50)  # 1-7 July
+	assert amounts[2] == D(760)  # 15-21 July: 285 + 475
+	assert amounts[3] == D(950)  # 22-28 July
+	assert amounts[12] == D(1900)  # 23-29 September
+	assert sum(amounts) == D(3660)  # 50 + 760 + 950 + 1900
+	assert result.later == D(95)  # 5 January 2027 is after week 13
+	assert result.total == D(3755)
+	assert [(s.voucher_no, s.reason) for s in result.set_apart] == [
+		("SINV-4", SetApartReason.DISPUTED),
+		("SINV-5", SetApartReason.LEGAL),  # Legal before Disputed
+	]
+	assert (result.disputed, result.legal) == (D(50), D(700))
+	assert result.unapplied_credit == {"E": D(100)}
+
+
+def test_worked_example_naive():
+	result = naive_forecast(worked_items(), AS_OF)
+	assert all(r.source is Source.DUE_DATE and r.recoverable_percent == 100 for r in result.receipts)
+	amounts = result.amounts
+	# week 1: SINV-2 500 - A's 300 credit + SINV-3 800 + SINV-4 50 + SINV-5 700 (all overdue: 1 July)
+	assert amounts[0] == D(1750)
+	assert amounts[1] == D(1000)  # SINV-1 on 10 July
+	assert amounts[11] == D(2000)  # SINV-6 on 20 September (16-22 September)
+	assert sum(amounts) == D(4750)
+	assert result.later == D(100)
+	assert result.set_apart == ()
+	assert result.unapplied_credit == {"E": D(100)}
+
+
+def test_the_weeks_start_the_day_after_the_as_of_date():
+	ranges = week_ranges(AS_OF, 2)
+	assert [(r.first, r.last) for r in ranges] == [
+		(date(2026, 7, 1), date(2026, 7, 7)),
+		(date(2026, 7, 8), date(2026, 7, 14)),
+		(date(2026, 7, 15), None),  # later
+	]
+	assert [week_of(d, AS_OF, 2) for d in (date(2026, 6, 1), AS_OF, date(2026, 7, 7), date(2026, 7, 8))] == [
+		1,
+		1,
+		1,
+		2,
+	]
+	assert week_of(date(2026, 7, 15), AS_OF, 2) is None
+
+
+def test_actual_collections_are_bucketed_by_the_same_weeks():
+	dated = [
+		(date(2026, 7, 1), D(10)),
+		(date(2026, 7, 7), D(5)),
+		(date(2026, 7, 8), D(7)),
+		(date(2026, 8, 1), D(1)),
+	]
+	assert weekly_amounts(dated, AS_OF, 2) == ((D(15), D(7)), D(1))
+
+
+def test_the_lateness_falls_back_from_customer_to_group_to_company():
+	lateness = Lateness(customers={"A": D(3), "N": None}, groups={"G": D("7.5")}, company=D(2))
+	assert days_late_for(fi("X", AS_OF, 1, "A", customer_group="G"), lateness) == (3, Source.CUSTOMER)
+	# no judged history of its own (None): the group's, 7.5 rounded half up
+	assert days_late_for(fi("X", AS_OF, 1, "N", customer_group="G"), lateness) == (8, Source.CUSTOMER_GROUP)
+	assert days_late_for(fi("X", AS_OF, 1, "N", customer_group="H"), lateness) == (2, Source.COMPANY)
+	assert days_late_for(fi("X", AS_OF, 1, "N"), Lateness()) == (0, Source.NO_HISTORY)
+	assert days_late_for(fi("X", AS_OF, 1, "N"), Lateness(company=D("0.49"))) == (0, Source.COMPANY)
+
+
+def test_a_receipt_by_its_due_date_is_not_discounted():
+	# the default curve starts at 80 %, but it is a curve of overdue debt
+	item = fi("SINV-1", date(2026, 7, 10), 1000)
+	on_time = forecast([item], AS_OF, curve=DEFAULT_RECOVERY)
+	assert on_time.receipts[0].recoverable_percent == 100
+	assert on_time.receipts[0].amount == D(1000)
+	late = forecast([item], AS_OF, Lateness(company=D(1)), DEFAULT_RECOVERY)
+	assert (late.receipts[0].recoverable_percent, late.receipts[0].amount) == (D(80), D(800))
+	very_late = forecast([fi("SINV-1", date(2024, 1, 1), "1000.05")], AS_OF, curve=DEFAULT_RECOVERY)
+	# 1 July 2026 is 912 days after 1 January 2024: 20 % of 1000.05 = 200.01
+	assert very_late.receipts[0].amount == D("200.01")
+
+
+def test_a_promise_for_more_than_is_open_expects_only_what_is_open():
+	promise = PromiseToPay(date(2026, 7, 20), D(5000))
+	result = forecast([fi("SINV-1", date(2026, 7, 25), 1000, promise=promise)], AS_OF, curve=FLAT)
+	[receipt] = result.receipts
+	assert (receipt.source, receipt.expected_date, receipt.amount) == (
+		Source.PROMISE,
+		date(2026, 7, 20),
+		D(1000),
+	)
+
+
+def test_a_promise_already_due_moves_to_the_first_day():
+	promise = PromiseToPay(date(2026, 6, 25), D(100))
+	result = forecast([fi("SINV-1", date(2026, 6, 1), 100, promise=promise)], AS_OF, curve=FLAT)
+	assert result.receipts[0].expected_date == date(2026, 7, 1)
+
+
+def test_credits_go_to_the_earliest_receipts_first_and_stay_with_their_customer():
+	items = [
+		fi("SINV-1", date(2026, 8, 1), 400),
+		fi("SINV-2", date(2026, 7, 5), 100),
+		fi("CN-1", date(2026, 6, 1), -250),
+		fi("SINV-3", date(2026, 7, 2), 1000, customer="OTHER"),
+	]
+	result = forecast(items, AS_OF, curve=FLAT)
+	# 250: 100 to SINV-2 (5 July), 150 to SINV-1 (1 August); OTHER keeps all of its 1000
+	assert [(r.voucher_no, r.credit_applied, r.amount) for r in result.receipts] == [
+		("SINV-1", D(150), D(250)),
+		("SINV-2", D(100), D(0)),
+		("SINV-3", D(0), D(1000)),
+	]
+	assert result.unapplied_credit == {}
+
+
+def test_set_apart_items_are_not_netted():
+	items = [fi("SINV-1", date(2026, 7, 5), 100, disputed=True), fi("CN-1", date(2026, 6, 1), -40)]
+	result = forecast(items, AS_OF)
+	assert result.receipts == ()
+	assert (result.disputed, result.unapplied_credit) == (D(100), {"CUST-1": D(40)})
+
+
+def test_open_items_of_the_aging_become_forecast_items():
+	advance = make_item(
+		"PE-1", due=None, posted=date(2026, 6, 15), outstanding=-250, voucher_type="Payment Entry"
+	)
+	assert forecast_item(advance, "Retail") == ForecastItem(
+		"CUST-1", "Payment Entry", "PE-1", date(2026, 6, 15), D(-250), "Retail"
+	)
+
+
+@pytest.mark.parametrize(
+	("kwargs", "code"),
+	[
+		({"weeks": 0}, "forecast_weeks_out_of_range"),
+		({"weeks": 521}, "forecast_weeks_out_of_range"),
+		({"curve": (RecoveryStep(5, D(50)),)}, "recovery_no_start"),
+		({"lateness": Lateness(customers={"A": D(-1)})}, "lateness_out_of_range"),
+		({"lateness": Lateness(company=D(99999))}, "lateness_out_of_range"),
+	],
+)
+def test_bad_forecast_settings_are_rejected(kwargs, code):
+	with pytest.raises(RuleError) as caught:
+		forecast([fi("SINV-1", AS_OF, 1)], AS_OF, **kwargs)
+	assert code in caught.value.codes
+
+
+def test_a_promise_of_nothing_is_rejected():
+	item = fi("SINV-1", AS_OF, 1, promise=PromiseToPay(AS_OF, D(0)))
+	with pytest.raises(RuleError) as caught:
+		forecast([item], AS_OF)
+	assert caught.value.codes == ("promise_amount_not_positive",)
+	assert "SINV-1" in str(caught.value)
+
+
+# --- backtest -----------------------------------------------------------------------------------
+
+
+def worked_origins():
+	return [
+		# out of order on purpose: the backtest sorts by origin
+		BacktestOrigin(
+			date(2026, 2, 28), (D(120), D(40), D(30)), (D(150), D(50), D(0)), (D(100), D(0), D(20))
+		),
+		BacktestOrigin(date(2026, 1, 31), (D(100), D(50), D(0)), (D(200), D(0), D(0)), (D(80), D(60), D(10))),
+	]
+
+
+def test_worked_example_of_the_backtest():
+	result = backtest(worked_origins())
+	assert result.weeks == 3
+	week1, week2, week3 = result.horizons
+	# week 1: actual 80 + 100 = 180; |100-80| + |120-100| = 40 -> 22.22 %; naive 120 + 50 = 170 -> 94.44 %
+	assert (week1.actual, week1.forecast.absolute_error, week1.forecast.wape) == (D(180), D(40), D("22.22"))
+	assert (week1.naive.absolute_error, week1.naive.wape) == (D(170), D("94.44"))
+	# cumulative: forecast 220 vs 180 -> +22.22 %; naive 350 vs 180 -> +94.44 %
+	assert (week1.forecast.total_error, week1.naive.total_error) == (D("22.22"), D("94.44"))
+	# week 2: actual 60; |50-60| + |40-0| = 50 -> 83.33 %; naive |0-60| + |50-0| = 110 -> 183.33 %
+	assert (week2.forecast.wape, week2.naive.wape) == (D("83.33"), D("183.33"))
+	# through week 2: actual 240; forecast 310 -> 70/240 = 29.17 %; naive 400 -> 160/240 = 66.67 %
+	assert (week2.cumulative_actual, week2.forecast.cumulative_forecast) == (D(240), D(310))
+	assert (week2.forecast.total_error, week2.naive.total_error) == (D("29.17"), D("66.67"))
+	# week 3: actual 30; |0-10| + |30-20| = 20 -> 66.67 %; naive 10 + 20 = 30 -> 100 %
+	assert (week3.forecast.wape, week3.naive.wape) == (D("66.67"), D(100))
+	# through week 3: actual 270; forecast 340 -> 25.93 %; naive 400 -> 130/270 = 48.15 %
+	assert (result.total_error, result.naive_total_error) == (D("25.93"), D("48.15"))
+	# every week of every origin: (40 + 50 + 20) / 270 = 40.74 %; naive (170 + 110 + 30) / 270 = 114.81 %
+	assert (result.wape, result.naive_wape) == (D("40.74"), D("114.81"))
+	# per origin: January 150 vs 150 -> 0 %, naive 200 -> 33.33 %; February 190 vs 120 -> 58.33 %
+	assert [(o.origin, o.total_error, o.naive_total_error) for o in result.origins] == [
+		(date(2026, 1, 31), D(0), D("33.33")),
+		(date(2026, 2, 28), D("58.33"), D("66.67")),
+	]
+
+
+def test_nothing_collected_leaves_the_errors_undefined_not_zero():
+	zero = BacktestOrigin(AS_OF, (D(500), D(0)), (D(0), D(0)), (D(0), D(0)))
+	result = backtest([zero])
+	week1 = result.horizons[0]
+	assert week1.forecast.absolute_error == D(500)  # the error is still shown
+	assert week1.forecast.wape is None and week1.forecast.total_error is None
+	assert week1.naive.wape is None
+	assert result.wape is None and result.total_error is None
+	assert result.origins[0].total_error is None
+	# a week where refunds exceed collections: not a base for a percentage either
+	refunds = BacktestOrigin(AS_OF, (D(5),), (D(5),), (D(-10),))
+	assert backtest([refunds]).horizons[0].forecast.wape is None
+
+
+def test_a_week_without_collections_is_undefined_while_the_cumulative_error_goes_on():
+	origin = BacktestOrigin(AS_OF, (D(100), D(30)), (D(100), D(0)), (D(100), D(0)))
+	week2 = backtest([origin]).horizons[1]
+	assert week2.forecast.wape is None
+	assert week2.forecast.total_error == D(30)  # (130 - 100) / 100
+
+
+def test_an_origin_is_made_from_two_forecasts_and_the_collections():
+	items = [fi("SINV-1", date(2026, 7, 3), 100)]
+	origin = backtest_origin(
+		forecast(items, AS_OF, weeks=2), naive_forecast(items, AS_OF, weeks=2), [D(60), D(40)]
+	)
+	assert origin == BacktestOrigin(AS_OF, (D(100), D(0)), (D(100), D(0)), (D(60), D(40)))
+	with pytest.raises(ValueError):
+		backtest_origin(forecast(items, AS_OF), naive_forecast(items, AS_OF + timedelta(days=1)), [])
+
+
+def test_bad_backtest_input_is_rejected():
+	assert [p.code for p in check_backtest([])] == ["backtest_no_origins"]
+	one = BacktestOrigin(AS_OF, (D(1),), (D(1),), (D(1),))
+	short = BacktestOrigin(date(2026, 5, 31), (D(1), D(2)), (D(1),), (D(1),))
+	assert [p.code for p in check_backtest([one, short, one])] == [
+		"backtest_weeks_differ",
+		"backtest_origin_duplicate",
+	]
+	empty = BacktestOrigin(AS_OF, (), (), ())
+	with pytest.raises(RuleError) as caught:
+		backtest([empty])
+	assert caught.value.codes == ("backtest_no_weeks",)
+
+
+# --- properties ---------------------------------------------------------------------------------
+
+cents = st.integers(min_value=-(10**7), max_value=10**7).map(lambda c: Decimal(c) / 100)
+offsets = st.integers(min_value=-800, max_value=400)
+promises = st.none() | st.builds(
+	PromiseToPay,
+	promised_date=offsets.map(lambda d: AS_OF + timedelta(days=d)),
+	amount=st.integers(min_value=1, max_value=10**7).map(lambda c: Decimal(c) / 100),
+)
+
+
+def items_strategy(flags=True):
+	return st.lists(
+		st.builds(
+			ForecastItem,
+			customer=st.sampled_from(["A", "B", "C"]),
+			voucher_type=st.just("Sales Invoice"),
+			voucher_no=st.sampled_from([f"SINV-{n}" for n in range(8)]),
+			due_date=offsets.map(lambda d: AS_OF + timedelta(days=d)),
+			outstanding=cents,
+			customer_group=st.sampled_from(["", "G1", "G2"]),
+			disputed=st.booleans() if flags else st.just(False),
+			in_legal=st.booleans() if flags else st.just(False),
+			promise=promises if flags else st.none(),
+		),
+		max_size=20,
+	)
+
+
+days = st.none() | st.integers(min_value=0, max_value=20000).map(lambda c: Decimal(c) / 100)
+lateness_strategy = st.builds(
+	Lateness,
+	customers=st.dictionaries(st.sampled_from(["A", "B", "C"]), days),
+	groups=st.dictionaries(st.sampled_from(["G1", "G2"]), days),
+	company=days,
+)
+
+
+@st.composite
+def curves(draw):
+	starts = sorted(draw(st.sets(st.integers(min_value=1, max_value=1500), max_size=4)))
+	return tuple(
+		RecoveryStep(start, Decimal(draw(st.integers(min_value=0, max_value=100)))) for start in [0, *starts]
+	)
+
+
+@given(items=items_strategy(), lateness=lateness_strategy, curve=curves(), weeks=st.integers(1, 30))
+def test_a_receipt_never_exceeds_the_outstanding_and_the_weeks_add_up(items, lateness, curve, weeks):
+	result = forecast(items, AS_OF, lateness, curve, weeks)
+	for r in result.receipts:
+		assert 0 <= r.amount <= r.expected <= r.outstanding
+		assert r.expected_date >= result.first_day
+		assert r.week == week_of(r.expected_date, AS_OF, weeks)
+	for item in items:
+		mine = [r for r in result.receipts if r.voucher_no == item.voucher_no and r.customer == item.customer]
+		assert sum((r.amount for r in mine), D(0)) <= sum(
+			(
+				i.outstanding
+				for i in items
+				if (i.voucher_no, i.customer) == (item.voucher_no, item.customer) and i.outstanding > 0
+			),
+			D(0),
+		)
+	assert result.total == sum((r.amount for r in result.receipts), D(0))
+	assert len(result.weeks) == weeks
+	# every positive item is either expected in full (before the curve) or set apart
+	positive = sum((i.outstanding for i in items if i.outstanding > 0), D(0))
+	assert sum((r.outstanding for r in result.receipts), D(0)) + result.disputed + result.legal == positive
+	# the credits are either applied or reported
+	credits = -sum((i.outstanding for i in items if i.outstanding < 0), D(0))
+	applied = sum((r.credit_applied for r in result.receipts), D(0))
+	assert applied + sum(result.unapplied_credit.values(), D(0)) == credits
+
+
+@given(
+	items=items_strategy().filter(bool),
+	lateness=lateness_strategy,
+	curve=curves(),
+	index=st.integers(min_value=0, max_value=19),
+	later_by=st.integers(min_value=0, max_value=400),
+)
+def test_a_later_due_date_never_moves_a_receipt_earlier(items, lateness, curve, index, later_by):
+	index %= len(items)
+	moved = list(items)
+	moved[index] = items[index]._replace(due_date=items[index].due_date + timedelta(days=later_by))
+	before, after = forecast(items, AS_OF, lateness, curve), forecast(moved, AS_OF, lateness, curve)
+	assert len(before.receipts) == len(after.receipts)
+	for a, b in zip(before.receipts, after.receipts, strict=True):
+		assert b.expected_date >= a.expected_date
+	naive_before, naive_after = naive_forecast(items, AS_OF), naive_forecast(moved, AS_OF)
+	for a, b in zip(naive_before.receipts, naive_after.receipts, strict=True):
+		assert b.expected_date >= a.expected_date
+
+
+@given(items=items_strategy(flags=False), weeks=st.integers(1, 30))
+def test_without_lateness_and_with_a_flat_curve_the_forecast_is_the_naive_one(items, weeks):
+	result = forecast(items, AS_OF, Lateness(company=D(0)), FLAT, weeks)
+	naive = naive_forecast(items, AS_OF, weeks)
+	assert result.weeks == naive.weeks
+	assert result.later == naive.later
+	assert result.unapplied_credit == naive.unapplied_credit
+	assert [(r.voucher_no, r.expected_date, r.amount) for r in result.receipts] == [
+		(r.voucher_no, r.expected_date, r.amount) for r in naive.receipts
+	]
+
+
+@given(
+	rows=st.lists(
+		st.tuples(
+			st.lists(cents, min_size=3, max_size=3),
+			st.lists(cents, min_size=3, max_size=3),
+			st.lists(cents, min_size=3, max_size=3),
+		),
+		min_size=1,
+		max_size=6,
+	)
+)
+def test_a_perfect_forecast_has_no_error_and_wape_is_never_negative(rows):
+	origins = [
+		BacktestOrigin(date(2025, 1, 1) + timedelta(days=31 * n), tuple(f), tuple(nv), tuple(a))
+		for n, (f, nv, a) in enumerate(rows)
+	]
+	result = backtest(origins)
+	for horizon in result.horizons:
+		for method in (horizon.forecast, horizon.naive):
+			assert method.absolute_error >= 0
+			assert (method.wape is None) == (horizon.actual <= 0)
+			assert method.wape is None or method.wape >= 0
+			assert (method.total_error is None) == (horizon.cumulative_actual <= 0)
+	perfect = backtest([o._replace(forecast=o.actual) for o in origins])
+	for horizon in perfect.horizons:
+		assert horizon.forecast.absolute_error == 0
+		assert horizon.forecast.wape in (None, D(0))
+		assert horizon.forecast.total_error in (None, D(0))
+
+
+@given(day=st.integers(min_value=-30, max_value=200), weeks=st.integers(1, 20))
+def test_week_of_and_week_ranges_are_one_partition(day, weeks):
+	when = AS_OF + timedelta(days=day)
+	ranges = week_ranges(AS_OF, weeks)
+	week = week_of(when, AS_OF, weeks)
+	if when <= AS_OF:
+		assert week == 1
+	else:
+		holding = [k for k, r in enumerate(ranges, start=1) if when in r]
+		assert holding == [week if week is not None else weeks + 1]
