@@ -192,6 +192,9 @@ INDEXES = (
 			"currency",
 		],
 	),
+	# Sales persons' shares of a voucher, from the index alone: the KPIs and the aging by sales
+	# person look one up for every ledger row they attribute
+	("Sales Team", "ar_team_share", ["parent", "parenttype", "sales_person", "allocated_percentage"]),
 )
 
 

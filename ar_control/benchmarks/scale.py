@@ -177,7 +177,11 @@ def _lock_held(company, as_of):
 				"customer": customer,
 				"transaction_date": as_of,
 				"delivery_date": as_of,
+				"currency": dataset.CURRENCY,
+				"conversion_rate": 1,
 				"selling_price_list": dataset.PRICE_LIST,
+				"price_list_currency": dataset.CURRENCY,
+				"plc_conversion_rate": 1,
 				"items": [line],
 			}
 		).insert()

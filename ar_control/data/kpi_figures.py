@@ -1,10 +1,12 @@
 """The ledger figures behind the collection KPIs, per sales person, in two grouped statements.
 
-**Flows** need no netting per voucher: one pass over the Payment Ledger Entry rows up to the
-period end (company, customers, receivable accounts, not delinked), each row attributed to the
-Sales Team of the voucher it is against, sums per sales person:
+**Flows** need no netting per voucher: one pass over the Payment Ledger Entry rows of the
+period and its count-back months (company, customers, receivable accounts, not delinked), each
+row attributed to the Sales Team of the voucher it is against, sums per sales person:
 
-	opening AR     every row posted before the period start
+	opening AR     the closing AR less the period's net movement (every row posted in the
+	               period): the sum of every row posted before the period start, without reading
+	               those rows
 	credit sales   invoices posted in the period (the invoice's own debit: Sales Invoices and
 	               journal entries that debit the customer) less credit notes (return invoices
 	               and journal entries of type Credit Note)
@@ -37,7 +39,7 @@ from ar_control.data.dimensions import customer_conditions, in_range, join_sales
 
 COUNT_BACK_MONTHS = 12
 OVER_90 = Stages(90)  # its clearing stage is "more than 90 days past due"
-FLOWS = ("opening_ar", "credit_sales", "collections", "written_off")
+FLOWS = ("credit_sales", "collections", "written_off")
 
 
 def period_figures(
@@ -83,6 +85,7 @@ def period_figures(
 		current_ar = open_items.stages[0] if open_items else ZERO
 		figures[person] = PeriodFigures(
 			days=period.days,
+			opening_ar=closing_ar - to_decimal(row.get("movement")),
 			**{name: to_decimal(row.get(name)) for name in FLOWS},
 			closing_ar=closing_ar,
 			closing_current_ar=current_ar,
@@ -96,7 +99,8 @@ def period_figures(
 
 
 def _flows(company, period, months, customer_group, territory, sales_person, customers) -> list:
-	"""One pass over the ledger rows up to the period end, summed per sales person."""
+	"""One pass over the ledger rows of the period and its count-back months, summed per sales
+	person."""
 	source = ledger.source()
 	t = source.table
 	query, kind = source.with_kind(source.reading("ar_ledger_flows"))
@@ -107,11 +111,12 @@ def _flows(company, period, months, customer_group, territory, sales_person, cus
 	conditions = [
 		*source.conditions(company, period.end, customers),
 		*customer_conditions(t.party, customer_group, territory),
+		t.posting_date >= min(period.start, months[-1].start),
 	]
 	return (
 		query.select(
 			person.as_("sales_person"),
-			sum_if(t.posting_date < period.start, amount).as_("opening_ar"),
+			sum_if(in_period, amount).as_("movement"),
 			sum_if(in_period & is_sales, amount).as_("credit_sales"),
 			sum_if(in_period & (kind == ledger.KIND_COLLECTION), -amount).as_("collections"),
 			sum_if(in_period & (kind == ledger.KIND_WRITE_OFF), -amount).as_("written_off"),
