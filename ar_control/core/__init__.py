@@ -12,4 +12,6 @@ Modules:
 	aging       aging buckets, the three collection stages, totals per group
 	escalation  the collection ladder and the daily step planner
 	kpi         DSO, Best Possible DSO, ADD, CEI, overdue ratio, collection rate, bad-debt ratio
+	provision   the bad-debt allowance: aging-rate matrix, historical loss rates, specific provisions
+	forecast    expected receipts per week, the naive due-date forecast, the backtest's errors
 """

@@ -113,6 +113,8 @@ CREDIT_LIMIT_SQL = """coalesce(
 
 
 def statement(lock: bool, overdue: bool) -> str:
+	"""The one statement, as parameterised SQL text (``%(customer)s`` and the like): raw SQL,
+	since ``frappe.qb`` puts no locking clause on a sub-query, and made once per kind."""
 	key = (ledger.source().mirror, lock, overdue)
 	if key not in _statements:
 		parts = {
