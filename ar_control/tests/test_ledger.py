@@ -1,6 +1,6 @@
 """The app's copy of the Payment Ledger (AR Ledger Entry) is the ledger, after anything ERPNext
-does to it: submissions, cancellations, credit notes, journal entries, Payment Reconciliation
-(no document event), reposting, exchange-rate revaluation. The triggers keep it in the same
+does to it: submissions, cancellations, amendments, back-dated entries, credit notes, journal
+entries, Payment Reconciliation (no document event), reposting, exchange-rate revaluation. The triggers keep it in the same
 transaction; ``check`` and ``repair`` find and mend what changed behind their back.
 """
 
@@ -19,6 +19,7 @@ from ar_control.tests.utils import (
 	make_advance,
 	make_credit_note,
 	make_customer,
+	make_customer_group,
 	make_journal_entry_against,
 	make_payment,
 	make_sales_invoice,
@@ -175,6 +176,57 @@ class TestTheCopyFollowsTheLedger(LedgerCase):
 			for row in frappe.get_all(ledger.MIRROR, filters={"voucher_no": journal.name}, fields=["kind"])
 		}
 		self.assertEqual(kinds, {ledger.KIND_EXCLUDED})  # neither sales nor collections
+
+
+class TestEveryDate(LedgerCase):
+	"""Back-dated entries and amendments: on every date before, between and after them, the app's
+	aging of the copy is ERPNext's Accounts Receivable report, voucher by voucher."""
+
+	DATES = ("2026-07-04", "2026-07-05", "2026-07-19", "2026-07-25", "2026-08-31", "2026-12-31")
+
+	def test_back_dated_payments_and_amended_invoices_age_as_erpnext_on_every_date(self):
+		from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute as receivable
+
+		from ar_control.ar_control.report.ar_aging_analysis.ar_aging_analysis import execute as aging
+
+		group = make_customer_group()
+		frappe.db.set_value("Customer", self.customer, "customer_group", group)
+		first = make_sales_invoice(self.customer, 1000, "2026-07-01", "2026-07-31")
+		second = make_sales_invoice(self.customer, 500, "2026-07-20", "2026-08-19")
+		make_payment(first, 400, "2026-07-05")  # entered after the second invoice, dated before it
+		make_advance(self.customer, 150, "2026-07-03")  # back-dated further still
+		second.cancel()
+		amended = frappe.copy_doc(second)
+		amended.amended_from, amended.docstatus = second.name, 0
+		amended.items[0].rate = 600
+		amended.insert()
+		amended.submit()
+		make_payment(amended, 100, "2026-07-25")
+		self.assert_copy_is_the_ledger()
+
+		filters = {
+			"company": COMPANY,
+			"customer_group": group,
+			"ageing_based_on": "Due Date",
+			"calculate_ageing_with": "Report Date",
+			"range": "30, 60, 90, 120",
+		}
+		fields = ("outstanding", "range1", "range2", "range3", "range4", "range5")
+		for day in self.DATES:
+			theirs = {
+				row["voucher_no"]: [flt(row.get(field), 2) for field in fields]
+				for row in receivable({**filters, "report_date": day})[1]
+				if row.get("party") == self.customer
+			}
+			rows = aging({**filters, "report_date": day, "group_by": "Voucher"})[1]
+			ours = {
+				row["voucher_no"]: [flt(row.get(field), 2) for field in fields]
+				for row in rows
+				if not row.get("is_total")
+			}
+			self.assertEqual(ours, theirs, day)
+		self.assertNotIn(second.name, ours)  # the cancelled original is gone on every later date
+		self.assertEqual(ours[amended.name][0], 500)
 
 
 class TestClassification(LedgerCase):
