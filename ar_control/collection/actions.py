@@ -398,6 +398,10 @@ def write_off_proposal(level: Level, row, steps: list[Step], ctx: Context, setti
 	description = _("{0}: consider writing off {1} of {2} (invoices {3}).").format(
 		escape_html(level.title), total(steps, ctx), escape_html(ctx.customer_name), invoice_names(steps)
 	)
+	if ctx.case:  # the case's button charges the loss to the provision already made
+		description += " " + _(
+			"Write Off Through Allowance on case {0} posts the write-off against the allowance for doubtful accounts."
+		).format(ctx.case.name)
 	todo = make_todos(
 		assignees(row.assign_to or "Credit Manager", ctx, settings), description, ctx, steps, "High"
 	)

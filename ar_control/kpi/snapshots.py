@@ -12,15 +12,20 @@ that names the one it supersedes; the superseded one keeps its figures.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import frappe
 from frappe import _
 from frappe.query_builder import Criterion
 from frappe.utils import escape_html, get_link_to_form, getdate
 
 from ar_control import arguments, permissions, records
+from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.arguments import Untrusted
 from ar_control.core.kpi import threshold_breaches
+from ar_control.core.money import ZERO
 from ar_control.core.period import Period, month_of, previous_month
+from ar_control.data.provision import allowance_balance
 from ar_control.kpi.measure import KpiRow, measure
 from ar_control.messages import as_html, translate
 from ar_control.roles import CREDIT_MANAGER
@@ -128,6 +133,17 @@ def fill(doc, company: str, period: Period, row: KpiRow, currency: str) -> None:
 		if value is None and field not in ("target_dso", "dso_gap"):
 			undefined.append(doc.meta.get_label(field))
 	doc.undefined_figures = ", ".join(undefined)
+	if not row.sales_person:
+		doc.provision_allowance = float(allowance_at(company, period.end))
+
+
+def allowance_at(company: str, day) -> Decimal:
+	"""The company's allowance for doubtful accounts at ``day`` (its provision policy's account in
+	the General Ledger); 0 for a company without a provision policy."""
+	policy = next((p for p in get_settings().provision_policies if p.company == company), None)
+	if policy is None:
+		return ZERO
+	return allowance_balance(company, policy.allowance_account, getdate(day))
 
 
 def record_alerts(doc, row: KpiRow) -> list:

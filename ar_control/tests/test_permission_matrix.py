@@ -38,6 +38,7 @@ from ar_control.tests.utils import (
 	make_sales_invoice,
 	make_sales_person,
 	sales_team,
+	settings_changed,
 )
 
 test_dependencies = TEST_DEPENDENCIES
@@ -88,6 +89,17 @@ class TestPermissionMatrix(ARTestCase):
 	@classmethod
 	def tearDownClass(cls):
 		frappe.db.rollback()
+		runs = [name for doctype, name in cls.made["extra"] if doctype == "Provision Run"]
+		for journal in frappe.get_all(
+			"Provision Run", filters={"name": ("in", runs or [""])}, pluck="journal_entry"
+		):
+			if journal:
+				frappe.db.delete("GL Entry", {"voucher_no": journal})
+				frappe.db.delete("Journal Entry Account", {"parent": journal})
+				frappe.db.delete("Journal Entry", {"name": journal})
+		for child in ("Provision Run Line", "Provision Run Band"):
+			frappe.db.delete(child, {"parent": ("in", runs or [""])})
+		cls.provision.__exit__(None, None, None)
 		for doctype, name in reversed(cls.made["extra"]):
 			frappe.db.delete(doctype, {"name": name})
 			frappe.db.delete("Credit Assessment Factor", {"parent": name})
@@ -144,6 +156,32 @@ class TestPermissionMatrix(ARTestCase):
 			}
 		).insert(ignore_permissions=True)
 		cls.hold_x = holds.place(cls.x, COMPANY, Source.MANUAL, "Matrix probe hold")
+		# Provision Runs need the company's provision policy; each run probed gets a later date
+		cls.provision = settings_changed(provision_policies=[cls.provision_policy()])
+		cls.provision.__enter__()
+		cls.run_dates = iter(frappe.utils.add_days(RUN, day) for day in range(1, 400))
+
+	@classmethod
+	def provision_policy(cls) -> dict:
+		accounts = {}
+		for key, name, parent, root in (
+			("allowance_account", "AR Matrix Allowance", "Accounts Receivable - _TC", "Asset"),
+			("expense_account", "AR Matrix Bad Debts", "Indirect Expenses - _TC", "Expense"),
+		):
+			account = f"{name} - _TC"
+			if not frappe.db.exists("Account", account):
+				frappe.get_doc(
+					{
+						"doctype": "Account",
+						"account_name": name,
+						"parent_account": parent,
+						"company": COMPANY,
+						"root_type": root,
+						"is_group": 0,
+					}
+				).insert(ignore_permissions=True)
+			accounts[key] = account
+		return {"company": COMPANY, "method": "Aging Matrix", **accounts}
 
 	@classmethod
 	def make_user(cls, key: str, roles: list[str]) -> str:
@@ -228,6 +266,10 @@ class TestPermissionMatrix(ARTestCase):
 			self.made["extra"].append((doctype, name))
 		elif doctype == "Credit Assessment":
 			name = frappe.get_doc(self.assessment_values()).insert(ignore_permissions=True).name
+		elif doctype in ("Provision Run", "Specific Provision"):
+			values = self.create_payload(doctype, "system_manager")
+			name = frappe.get_doc({"doctype": doctype, **values}).insert(ignore_permissions=True).name
+			self.made["extra"].append((doctype, name))
 		else:
 			raise AssertionError(f"no fixture for {doctype}")
 		frappe.db.commit()
@@ -293,6 +335,17 @@ class TestPermissionMatrix(ARTestCase):
 			return {"customer": self.x, "company": COMPANY, "source": "Manual", "reason": "forged"}
 		if doctype == "AR Ledger Entry":
 			return {"company": COMPANY, "party": self.x, "amount": -700, "against_voucher_no": self.invoice_x}
+		if doctype == "Provision Run":  # each later than the last: a permitted submit must succeed
+			return {"company": COMPANY, "as_of_date": next(self.run_dates)}
+		if doctype == "Specific Provision":  # inactive: as many as the probes make
+			return {
+				"company": COMPANY,
+				"customer": self.x,
+				"basis": "Rate",
+				"rate_percent": 10,
+				"reason": "probe",
+				"active": 0,
+			}
 		raise AssertionError(f"no payload for {doctype}")
 
 	# --- probing -----------------------------------------------------------------------------------

@@ -6,10 +6,11 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint
 
-from ar_control.core import aging, credit, escalation
+from ar_control.core import aging, credit, escalation, provision
 from ar_control.core.money import to_decimal
 from ar_control.core.problems import Problem, RuleError
 from ar_control.messages import InvalidSettingsError, throw
+from ar_control.provision import policy as provision_rules
 from ar_control.roles import CREDIT_MANAGER
 
 
@@ -25,6 +26,8 @@ class ARControlSettings(Document):
 		from ar_control.ar_control.doctype.ar_collection_level.ar_collection_level import ARCollectionLevel
 		from ar_control.ar_control.doctype.ar_credit_factor.ar_credit_factor import ARCreditFactor
 		from ar_control.ar_control.doctype.ar_credit_grade.ar_credit_grade import ARCreditGrade
+		from ar_control.ar_control.doctype.ar_provision_band.ar_provision_band import ARProvisionBand
+		from ar_control.ar_control.doctype.ar_provision_policy.ar_provision_policy import ARProvisionPolicy
 		from ar_control.ar_control.doctype.ar_recovery_rate.ar_recovery_rate import ARRecoveryRate
 
 		aging_based_on: DF.Literal["Due Date", "Posting Date"]
@@ -48,6 +51,8 @@ class ARControlSettings(Document):
 		overdue_grace_days: DF.Int
 		overdue_min_amount: DF.Currency
 		promise_grace_days: DF.Int
+		provision_bands: DF.Table[ARProvisionBand]
+		provision_policies: DF.Table[ARProvisionPolicy]
 		recovery_rates: DF.Table[ARRecoveryRate]
 		review_notice_days: DF.Int
 	# end: auto-generated types
@@ -67,6 +72,7 @@ class ARControlSettings(Document):
 		found += credit.check_bands(self.grade_bands())
 		found += self.ladder_problems()
 		found += escalation.check_recovery(self.recovery_curve())
+		found += provision_rules.problems(self)
 		return found
 
 	def set_defaults_if_empty(self) -> None:
@@ -103,6 +109,16 @@ class ARControlSettings(Document):
 				self.append(
 					"recovery_rates",
 					{"from_days": step.from_days, "recoverable_percent": step.recoverable_percent},
+				)
+		if not self.provision_bands:
+			for band in provision.DEFAULT_MATRIX.bands:
+				self.append(
+					"provision_bands",
+					{
+						"upper_days": band.upper_days or 0,
+						"rate_percent": band.rate_percent,
+						"label": band.label,
+					},
 				)
 
 	# --- aging ---------------------------------------------------------------------------------
@@ -206,6 +222,14 @@ class ARControlSettings(Document):
 			escalation.RecoveryStep(cint(row.from_days), to_decimal(row.recoverable_percent))
 			for row in sorted(self.recovery_rates, key=lambda r: cint(r.from_days))
 		] or list(escalation.DEFAULT_RECOVERY)
+
+	# --- provision -----------------------------------------------------------------------------
+
+	def provision_matrix(self) -> provision.Matrix:
+		return provision_rules.matrix(self)
+
+	def provision_policy(self, company: str) -> provision_rules.Policy:
+		return provision_rules.policy(self, company)
 
 
 # The seed documents' ladder: remind before the due date, then call, write a formal letter, stop

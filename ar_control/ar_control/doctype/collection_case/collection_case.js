@@ -24,6 +24,28 @@ frappe.ui.form.on("Collection Case", {
 			() => frappe.set_route("List", "Credit Hold", { customer: frm.doc.customer }),
 			__("View")
 		);
+		if (
+			frappe.user.has_role(["Credit Manager", "Accounts Manager"]) &&
+			!["Closed - Paid", "Closed - Written Off"].includes(frm.doc.status) &&
+			frm.doc.outstanding_amount > 0
+		) {
+			frm.add_custom_button(__("Write Off Through Allowance"), () => {
+				frappe.confirm(
+					__(
+						"Write off {0} of this case's open invoices against the allowance for doubtful accounts?",
+						[format_currency(frm.doc.outstanding_amount, frm.doc.currency)]
+					),
+					() =>
+						frm.call("write_off_through_allowance").then((r) => {
+							frappe.show_alert({
+								message: __("Journal Entry {0} posted.", [r.message]),
+								indicator: "green",
+							});
+							frm.reload_doc();
+						})
+				);
+			});
+		}
 		if (frappe.user.has_role("Credit Manager")) {
 			frappe.db
 				.count("Credit Hold", {

@@ -6,6 +6,7 @@ from frappe.model.document import Document
 
 from ar_control.arguments import Untrusted
 from ar_control.collection import case_form
+from ar_control.provision import write_off
 
 
 class CollectionCase(Document):
@@ -68,3 +69,10 @@ class CollectionCase(Document):
 		Manager only, with a reason); logged on the case. Other holds stay."""
 		self.check_permission("read")
 		return case_form.release_credit_hold(self, reason)
+
+	@frappe.whitelist()
+	def write_off_through_allowance(self) -> str:
+		"""Write off what is still open of the case's invoices against the company's allowance for
+		doubtful accounts (Credit Manager or Accounts Manager); returns the Journal Entry."""
+		self.check_permission("read")
+		return write_off.write_off_case(self)

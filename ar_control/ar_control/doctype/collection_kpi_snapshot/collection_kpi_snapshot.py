@@ -36,6 +36,7 @@ class CollectionKPISnapshot(Record):
 		overdue_ratio: DF.Percent
 		period_end: DF.Date
 		period_start: DF.Date
+		provision_allowance: DF.Currency
 		sales_person: DF.Link | None
 		superseded_by: DF.Link | None
 		supersedes: DF.Link | None
