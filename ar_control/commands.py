@@ -1,6 +1,7 @@
 """``bench --site SITE ar-control run-ladder [--date YYYY-MM-DD] [--dry-run]`` and
 ``bench --site SITE ar-control ledger [--rebuild]`` and
-``bench --site SITE ar-control benchmark --invoices N [--repeat R] [--ladder]``."""
+``bench --site SITE ar-control benchmark --invoices N [--repeat R] [--ladder]`` and
+``bench --site SITE ar-control forecast-backtest [--company C] [--from D] [--to D] [--weeks N]``."""
 
 import click
 import frappe
@@ -87,6 +88,63 @@ def benchmark(context, invoices=100000, repeat=3, with_ladder=False, keep=True):
 			dataset.remove()
 	finally:
 		frappe.destroy()
+
+
+@ar_control.command("forecast-backtest")
+@click.option("--company", help="The company (default: the default company).")
+@click.option(
+	"--from",
+	"from_date",
+	type=click.DateTime(formats=["%Y-%m-%d"]),
+	help="First month-end to forecast on (default: 11 before --to).",
+)
+@click.option(
+	"--to",
+	"to_date",
+	type=click.DateTime(formats=["%Y-%m-%d"]),
+	help="Last month-end (default: the last whose weeks have all passed).",
+)
+@click.option("--weeks", type=int, default=13, show_default=True, help="Weeks ahead of each month-end.")
+@pass_context
+def forecast_backtest(context, company=None, from_date=None, to_date=None, weeks=13):
+	"""Forecast cash-in as of past month-ends and compare with what was collected."""
+	from frappe.utils import strip_html
+
+	from ar_control.ar_control.report.cash_in_forecast import cash_in_forecast as report
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		filters = {
+			"company": company,
+			"from_date": from_date.date() if from_date else None,
+			"to_date": to_date.date() if to_date else None,
+			"weeks": weeks,
+		}
+		try:
+			options = report.BacktestOptions(filters)
+			result = report.run_backtest(options)
+		except frappe.ValidationError as error:
+			raise click.ClickException(strip_html(str(error))) from error
+		click.echo(
+			f"{options.company}: {len(options.origins)} month-ends "
+			f"({options.origins[0]} to {options.origins[-1]}), {options.weeks} weeks each"
+		)
+		for headers, rows in (report.backtest_table(result), report.origin_table(result)):
+			click.echo("")
+			click.echo(_table(headers, [[report.format_cell(v) for v in row] for row in rows]))
+	finally:
+		frappe.destroy()
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+	"""A plain-text table, numbers right-aligned."""
+	widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows, strict=True)]
+	lines = ["  ".join(str(h).rjust(w) for h, w in zip(headers, widths, strict=True))]
+	lines.append("  ".join("-" * w for w in widths))
+	lines += ["  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+	return "\n".join(lines)
 
 
 commands = [ar_control]

@@ -1,0 +1,426 @@
+"""What the cash-in forecast reads: open items with their case marks, lateness, actual collections.
+
+Set-based reads (``frappe.qb``), on the ledger :func:`ledger.source` names (the app's copy of
+the Payment Ledger, else the Payment Ledger itself):
+
+- :func:`forecast_items`: the open items on a date, netted per voucher by the data layer's own
+  :func:`~ar_control.data.receivables.open_items_query` (no second netting), optionally with
+  each Sales Invoice's Sales Team shares; with the customers' groups (:func:`customer_groups`)
+  and what their open collection cases say (:func:`case_marks`: disputed, in Legal, a pending
+  promise to pay), each read by a query of its own.
+- :func:`lateness`: the amount-weighted average days late that Credit Assessment computes for
+  one customer (``core.credit.payment_history().average_days_late`` over
+  :func:`ar_control.data.history.invoice_history`), here for every customer at once, per
+  customer group and for the company (``GROUP BY customer group, customer WITH ROLLUP``), from
+  what the ledger held on the date.
+- :func:`collected`: what was actually collected in the weeks after a date on the items open
+  on it (the backtest's actual figures), one row.
+
+Python receives one row per open voucher (the forecast needs each one's due date), one per
+customer for the lateness and one per origin for the collections; nothing loops over the ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+import frappe
+from frappe.query_builder import Case, Criterion
+from frappe.query_builder.functions import Coalesce, Max, Sum
+from frappe.utils import add_days, add_months, getdate
+from pypika.terms import Function
+
+from ar_control.core import forecast as core
+from ar_control.core.escalation import CLOSED, LEGAL, RecoveryStep
+from ar_control.core.money import round_money, to_decimal
+from ar_control.data import ledger
+from ar_control.data.dimensions import NOT_ASSIGNED, in_range
+from ar_control.data.receivables import currency_precision, open_items_query
+
+DEFAULT_HISTORY_MONTHS = 12
+CHUNK = 5000  # names per IN list
+
+
+class ForecastInput(NamedTuple):
+	"""The open items as the forecast needs them, and each Sales Invoice's Sales Team shares
+	(``{voucher_no: ((sales person, share 0-1), ...)}``, only when asked for)."""
+
+	items: list[core.ForecastItem]
+	shares: dict[str, tuple[tuple[str, Decimal], ...]]
+
+
+# --- the open items --------------------------------------------------------------------------------
+
+
+class CaseMark(NamedTuple):
+	disputed: bool
+	in_legal: bool
+	promise: core.PromiseToPay | None
+
+
+def case_marks(company: str, customers: Iterable[str] | None = None) -> dict[tuple[str, str], CaseMark]:
+	"""Per (customer, Sales Invoice) on an open collection case of ``company``: disputed, in
+	Legal (the case is), and the pending promise to pay (date, amount in company currency, as the
+	case rows hold it; a promise of nothing is no promise). One grouped query over the case rows
+	(a case holds its customer's overdue invoices: few next to the open items). An invoice is on
+	one open case at most (one open case per customer and company); the grouping makes sure a
+	stray second row cannot count it twice."""
+	case = frappe.qb.DocType("Collection Case").as_("fc_case")
+	row = frappe.qb.DocType("Collection Case Invoice").as_("fc_row")
+	pending = (row.promise_status == "Pending") & row.promised_date.isnotnull()
+	query = (
+		frappe.qb.from_(row)
+		.join(case)
+		.on(case.name == row.parent)
+		.select(
+			case.customer,
+			row.sales_invoice,
+			Max(row.disputed),
+			Max(Case().when(case.status == LEGAL, 1).else_(0)),
+			Max(Case().when(pending, row.promised_date)),
+			Sum(Case().when(pending, row.promised_amount).else_(0)),
+		)
+		.where(
+			(row.parenttype == "Collection Case")
+			& (row.parentfield == "invoices")
+			& (case.company == company)
+			& case.status.notin(list(CLOSED))
+		)
+		.groupby(case.customer, row.sales_invoice)
+	)
+	if customers is not None:
+		query = query.where(case.customer.isin(list(customers) or [""]))
+	marks = {}
+	for customer, invoice, disputed, in_legal, promised_date, promised_amount in query.run():
+		amount = to_decimal(promised_amount)
+		promise = core.PromiseToPay(getdate(promised_date), amount) if promised_date and amount > 0 else None
+		marks[(customer, invoice)] = CaseMark(bool(disputed), bool(in_legal), promise)
+	return marks
+
+
+def customer_groups(names: Iterable[str]) -> dict[str, str]:
+	"""The customer group of each customer."""
+	customer = frappe.qb.DocType("Customer")
+	names = sorted(set(names))
+	groups = {}
+	for start in range(0, len(names), CHUNK):
+		groups.update(
+			frappe.qb.from_(customer)
+			.select(customer.name, customer.customer_group)
+			.where(customer.name.isin(names[start : start + CHUNK]))
+			.run()
+		)
+	return groups
+
+
+def forecast_items(
+	company: str,
+	as_of: date,
+	customers: Iterable[str] | None = None,
+	with_cases: bool = True,
+	with_sales_team: bool = False,
+	source: ledger.Source | None = None,
+) -> ForecastInput:
+	"""The open items of ``company`` at the end of ``as_of`` (company currency), as
+	:func:`ar_control.data.receivables.open_items` nets them, with the customer's group and,
+	``with_cases``, the marks of its open collection case (:func:`case_marks`).
+
+	The open items' statement returns five narrow columns per voucher (the driver's per-row cost
+	is most of the time at 100,000 invoices); groups and case marks come from their own small
+	queries."""
+	source = source or ledger.source()
+	customers = list(customers) if customers is not None else None
+	precision = currency_precision()
+	quantum = Decimal(1).scaleb(-precision)
+	vouchers = open_items_query(company, as_of, customers, precision, source).as_("vouchers")
+	query = frappe.qb.from_(vouchers)
+	query, due = source.due_date(vouchers, query)
+	# the date an item is due by: its due date, else (advances, payments, journal entries
+	# without a bill number) its posting date, as core.aging.OpenItem.effective_due_date
+	# (a date column: a literal in the COALESCE would turn it into text to parse per row)
+	query = query.select(
+		vouchers.party,
+		vouchers.voucher_type,
+		vouchers.voucher_no,
+		Coalesce(due, vouchers.posting_date),
+		vouchers.outstanding,
+	)
+	if with_sales_team:
+		team = frappe.qb.DocType("Sales Team").as_("team")
+		query = (
+			query.left_join(team)
+			.on(
+				(vouchers.voucher_type == "Sales Invoice")
+				& (team.parenttype == "Sales Invoice")
+				& (team.parent == vouchers.voucher_no)
+			)
+			.select(team.sales_person, team.allocated_percentage)
+		)
+	with ledger.large_temporary_tables():
+		rows = query.run()
+	marks = case_marks(company, customers) if with_cases else {}
+	groups = customer_groups(row[0] for row in rows)
+
+	items: dict[tuple[str, str, str], core.ForecastItem] = {}
+	shares: dict[str, list[tuple[str, Decimal]]] = {}
+	unmarked = CaseMark(False, False, None)
+	for party, voucher_type, voucher_no, due_date, outstanding, *team_row in rows:
+		key = (party, voucher_type, voucher_no)
+		if key not in items:
+			mark = marks.get((party, voucher_no), unmarked) if voucher_type == "Sales Invoice" else unmarked
+			items[key] = core.ForecastItem(
+				party,
+				voucher_type,
+				voucher_no,
+				due_date or as_of,
+				round_money(to_decimal(outstanding), quantum),
+				groups.get(party) or "",
+				mark.disputed,
+				mark.in_legal,
+				mark.promise,
+			)
+		if team_row and team_row[0]:
+			person, percentage = team_row
+			shares.setdefault(voucher_no, []).append((person, to_decimal(percentage) / 100))
+	return ForecastInput(list(items.values()), {k: tuple(v) for k, v in shares.items()})
+
+
+# --- lateness -------------------------------------------------------------------------------------
+
+
+def _datediff(end, start):
+	return Function("DATEDIFF", end, start)
+
+
+def _greatest(*terms):
+	return Function("GREATEST", *terms)
+
+
+def history_start(as_of: date, months: int) -> date:
+	"""The first day of the history window ending on ``as_of``, as Credit Assessment counts it."""
+	return getdate(add_days(add_months(as_of, -months), 1))
+
+
+def lateness(
+	company: str,
+	as_of: date,
+	months: int = DEFAULT_HISTORY_MONTHS,
+	customers: Iterable[str] | None = None,
+	source: ledger.Source | None = None,
+) -> core.Lateness:
+	"""Amount-weighted average days late per customer, per customer group and for the company,
+	from the Sales Invoices posted in the ``months`` ending on ``as_of`` and the ledger as it
+	stood on ``as_of`` (nothing posted later is known).
+
+	The figure of ``core.credit.payment_history``, in SQL: an invoice is judged when settled
+	(nothing left open; its end is the last payment or credit against it) or open and past due
+	(its end is ``as_of``); days late = max(0, end - due date); the average weighs each judged
+	invoice by its amount. A group's and the company's figures weigh every judged invoice of
+	their customers alike (not an average of averages). ``None`` where nothing can be judged.
+	"""
+	source = source or ledger.source()
+	t = source.table
+	own = source.own_row
+	start = history_start(as_of, months)
+	posted = Max(Case().when(own, t.posting_date))
+	invoiced = Sum(Case().when(own & (t.amount > 0), t.amount).else_(0))
+	invoices = (
+		source.reading("ar_ledger_aging")
+		.select(
+			t.party,
+			posted.as_("posting_date"),
+			Max(Case().when(own, t.due_date)).as_("due_date"),
+			invoiced.as_("amount"),
+			Sum(t.amount).as_("outstanding"),
+			Max(Case().when(own.negate(), t.posting_date)).as_("settled_on"),
+		)
+		.where(Criterion.all(source.conditions(company, as_of, customers)))
+		.where(t.against_voucher_type == "Sales Invoice")
+		.groupby(*source.voucher_keys())
+		.having((posted >= start) & (posted <= as_of) & (invoiced > 0))
+	).as_("invoices")
+	customer = frappe.qb.DocType("Customer").as_("customer")
+	due = Coalesce(invoices.due_date, invoices.posting_date)
+	end = (
+		Case()
+		.when((invoices.outstanding <= 0) & invoices.settled_on.isnotnull(), invoices.settled_on)
+		.when(due < as_of, as_of)
+	)
+	judged = end.isnotnull()
+	group = Coalesce(customer.customer_group, "")
+	query = (
+		frappe.qb.from_(invoices)
+		.left_join(customer)
+		.on(customer.name == invoices.party)
+		.select(
+			group.as_("customer_group"),
+			invoices.party,
+			Sum(Case().when(judged, invoices.amount).else_(0)).as_("weight"),
+			Sum(Case().when(judged, invoices.amount * _greatest(0, _datediff(end, due))).else_(0)).as_(
+				"weighted_days"
+			),
+		)
+		.groupby(group, invoices.party)
+		.rollup(vendor="mysql")
+	)
+	with ledger.large_temporary_tables():
+		rows = query.run(as_dict=True)
+
+	def average(row) -> Decimal | None:
+		weight = to_decimal(row.weight)
+		return round_money(to_decimal(row.weighted_days) / weight) if weight > 0 else None
+
+	customers_late: dict[str, Decimal | None] = {}
+	groups_late: dict[str, Decimal | None] = {}
+	company_late = None
+	for row in rows:  # WITH ROLLUP: NULL marks the subtotal rows (the keys themselves never are)
+		if row.customer_group is None:
+			company_late = average(row)
+		elif row.party is None:
+			if row.customer_group:
+				groups_late[row.customer_group] = average(row)
+		else:
+			customers_late[row.party] = average(row)
+	return core.Lateness(customers_late, groups_late, company_late)
+
+
+# --- what was collected -----------------------------------------------------------------------------
+
+
+def collected(
+	company: str,
+	as_of: date,
+	weeks: int = core.DEFAULT_WEEKS,
+	customers: Iterable[str] | None = None,
+	source: ledger.Source | None = None,
+) -> tuple[Decimal, ...]:
+	"""Per week 1 … ``weeks`` after ``as_of`` (the forecast's weeks): what was collected on the
+	items open on ``as_of`` with something owed (the ones a forecast made that day expects):
+	payments and journal entries against them (the KPI kind *collection*: credit notes,
+	write-offs and exchange revaluations are not cash), as the ledger holds them now."""
+	source = source or ledger.source()
+	precision = currency_precision()
+	ranges = core.week_ranges(as_of, weeks)[:weeks]
+	t = source.table
+	opened = (
+		open_items_query(company, as_of, customers, precision, source).having(Sum(t.amount) > 0).as_("opened")
+	)
+	query = (
+		source.reading("ar_ledger_aging")
+		.join(opened)
+		.on(
+			(opened.party == t.party)
+			& (opened.voucher_no == t.against_voucher_no)
+			& (opened.voucher_type == t.against_voucher_type)
+		)
+	)
+	query, kind = source.with_kind(query)
+	query = query.where(
+		Criterion.all(source.conditions(company, ranges[-1].last, customers))
+		& (t.posting_date >= ranges[0].first)
+		& (kind == ledger.KIND_COLLECTION)
+	).select(
+		*(
+			Sum(Case().when(in_range(t.posting_date, r), -t.amount).else_(0)).as_(f"w{i}")
+			for i, r in enumerate(ranges)
+		)
+	)
+	with ledger.large_temporary_tables():
+		row = query.run(as_dict=True)[0]
+	precision_quantum = Decimal(1).scaleb(-precision)
+	return tuple(round_money(to_decimal(row[f"w{i}"]), precision_quantum) for i in range(weeks))
+
+
+# --- the forecast and the backtest ------------------------------------------------------------------
+
+
+class ForecastRun(NamedTuple):
+	forecast: core.Forecast
+	naive: core.Forecast
+	lateness: core.Lateness
+	shares: dict[str, tuple[tuple[str, Decimal], ...]]
+
+
+def run_forecast(
+	company: str,
+	as_of: date,
+	weeks: int,
+	curve: Sequence[RecoveryStep],
+	history_months: int = DEFAULT_HISTORY_MONTHS,
+	customers: Iterable[str] | None = None,
+	with_cases: bool = True,
+	with_sales_team: bool = False,
+	history_customers: Iterable[str] | None = None,
+) -> ForecastRun:
+	"""The app's forecast and the naive one of the open items of ``customers`` (``None``: all),
+	made from the ledger at the end of ``as_of``. The lateness (its group and company figures)
+	comes from the history of ``history_customers`` (``None``: all), so that narrowing the
+	forecast to one customer does not change that customer's fallback."""
+	customers = list(customers) if customers is not None else None
+	source = ledger.source()
+	data = forecast_items(company, as_of, customers, with_cases, with_sales_team, source)
+	late = lateness(company, as_of, history_months, history_customers, source)
+	made = core.forecast(data.items, as_of, late, curve, weeks)
+	naive = core.naive_forecast(data.items, as_of, weeks)
+	return ForecastRun(made, naive, late, data.shares)
+
+
+def month_ends(first: date, last: date) -> list[date]:
+	"""Every month-end from ``first`` to ``last`` (both included)."""
+	ends = []
+	day = getdate(add_days(add_months(first.replace(day=1), 1), -1))
+	while day <= last:
+		ends.append(day)
+		day = getdate(add_days(add_months(day.replace(day=1), 2), -1))
+	return ends
+
+
+def horizon_end(origin: date, weeks: int) -> date:
+	"""The last day of week ``weeks`` after ``origin``."""
+	return origin + timedelta(days=7 * weeks)
+
+
+def run_backtest(
+	company: str,
+	origins: Sequence[date],
+	weeks: int,
+	curve: Sequence[RecoveryStep],
+	history_months: int = DEFAULT_HISTORY_MONTHS,
+	customers: Iterable[str] | None = None,
+	history_customers: Iterable[str] | None = None,
+) -> core.Backtest:
+	"""The forecast as of each origin (open items and lateness as the ledger stood then; the
+	collection cases' current state is not what was known then, so promises, disputes and Legal
+	hand-overs are left out) against what was collected in the weeks after it."""
+	customers = list(customers) if customers is not None else None
+	made = []
+	for origin in origins:
+		run = run_forecast(
+			company,
+			origin,
+			weeks,
+			curve,
+			history_months,
+			customers,
+			with_cases=False,
+			history_customers=history_customers,
+		)
+		actual = collected(company, origin, weeks, customers)
+		made.append(core.backtest_origin(run.forecast, run.naive, actual))
+	return core.backtest(made)
+
+
+def split_by_sales_person(
+	receipts: Iterable[core.Receipt], shares: dict[str, tuple[tuple[str, Decimal], ...]]
+) -> dict[str, list[tuple[core.Receipt, Decimal]]]:
+	"""Each receipt with the share of it each sales person of the invoice's Sales Team holds
+	(receivables without a Sales Team: :data:`NOT_ASSIGNED`, share 1)."""
+	by_person: dict[str, list[tuple[core.Receipt, Decimal]]] = {}
+	for receipt in receipts:
+		team = shares.get(receipt.voucher_no) if receipt.voucher_type == "Sales Invoice" else None
+		for person, share in team or ((NOT_ASSIGNED, Decimal(1)),):
+			by_person.setdefault(person, []).append((receipt, share))
+	return by_person
