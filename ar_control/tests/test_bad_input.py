@@ -90,6 +90,9 @@ KPI_FILTERS = (
 	"sales_person",
 )
 
+PROVISION_FILTERS = ("company", "as_of_date", "group_by", "customer")
+FORECAST_FILTERS = ("company", "report_date", "weeks", "group_by", "customer")
+
 
 def filters_of(keys: tuple[str, ...]):
 	"""Filters as the desk sends them (a dict), as text (JSON or not), or something else."""
@@ -148,6 +151,15 @@ METHODS = {
 	),
 	"frappe.desk.query_report.run#Sales Collection KPI": st.fixed_dictionaries(
 		{"filters": report_filters(KPI_FILTERS)}
+	),
+	"frappe.desk.query_report.run#Bad Debt Provision": st.fixed_dictionaries(
+		{"filters": report_filters(PROVISION_FILTERS)}
+	),
+	"frappe.desk.query_report.run#Cash-in Forecast": st.fixed_dictionaries(
+		{"filters": report_filters(FORECAST_FILTERS)}
+	),
+	"ar_control.ar_control.report.cash_in_forecast.cash_in_forecast.backtest": st.fixed_dictionaries(
+		{}, optional={"filters": filters_of(("company", "from_date", "to_date", "weeks", "customer"))}
 	),
 }
 WRITES = ("Credit Hold", "Credit Override Log", "Collection Step Log", "Collection KPI Snapshot")
