@@ -33,4 +33,10 @@ frappe.query_reports["Bad Debt Provision"] = {
 			options: "Customer",
 		},
 	],
+	formatter(value, row, column, data, default_formatter) {
+		// the total row adds up amounts; a rate has no total
+		if (data && data.is_total && column.fieldname === "rate_percent") return "";
+		value = default_formatter(value, row, column, data);
+		return data && data.is_total ? `<b>${value}</b>` : value;
+	},
 };
