@@ -7,7 +7,10 @@ from hypothesis import strategies as st
 
 from ar_control.core.escalation import DEFAULT_RECOVERY, RecoveryStep
 from ar_control.core.forecast import (
+	PROFILE_BANDS,
+	AgeBand,
 	BacktestOrigin,
+	CollectionProfile,
 	ForecastItem,
 	Lateness,
 	PromiseToPay,
@@ -15,11 +18,15 @@ from ar_control.core.forecast import (
 	Source,
 	backtest,
 	backtest_origin,
+	band_of,
+	band_profile,
 	check_backtest,
+	collection_profile,
 	days_late_for,
 	forecast,
 	forecast_item,
 	naive_forecast,
+	spread,
 	week_of,
 	week_ranges,
 	weekly_amounts,
@@ -234,6 +241,95 @@ def test_a_promise_of_nothing_is_rejected():
 		forecast([item], AS_OF)
 	assert caught.value.codes == ("promise_amount_not_positive",)
 	assert "SINV-1" in str(caught.value)
+
+
+# --- the collection profile of stale items ----------------------------------------------------------
+
+
+def test_the_age_bands_partition_every_overdue_age():
+	assert [band_of(days) for days in (0, 1, 30, 31, 60, 61, 90, 91, 180, 181, 365, 366, 5000)] == [
+		None,
+		0,
+		0,
+		1,
+		1,
+		2,
+		2,
+		3,
+		3,
+		4,
+		4,
+		5,
+		5,
+	]
+	assert PROFILE_BANDS[5] == AgeBand(366, None)
+
+
+def test_worked_example_of_a_band_profile():
+	# over the month-ends, 10,000 was open 91-180 days past due; 1,000 came in the week after,
+	# 500 the next, a refund of 20 the third, nothing the fourth
+	profile = band_profile(AgeBand(91, 180), D(10000), (D(1000), D(500), D(-20), D(0)))
+	assert profile.shares == (D("0.1"), D("0.05"), D(0), D(0))
+	# an overpayment cannot make more than everything come in; thirds are cut down, not up
+	assert band_profile(AgeBand(1, 30), D(300), (D(200), D(200))).shares == (D("0.666666"), D("0.333334"))
+	assert band_profile(AgeBand(1, 30), D(3), (D(1), D(1))).shares == (D("0.333333"), D("0.333333"))
+	# nothing was open in the band: no history
+	assert band_profile(AgeBand(1, 30), D(0), (D(5),)).shares == ()
+	assert collection_profile({3: (D(0), (D(5),))}).shares_for(100) is None
+
+
+def test_spread_rounds_cumulatively_and_never_exceeds_the_outstanding():
+	thirds = (D("0.333333"),) * 3
+	# 100 x 0.333333 = 33.33; 100 x 0.666666 = 66.67; 100 x 0.999999 = 100.00
+	assert spread(D(100), thirds) == (D("33.33"), D("33.34"), D("33.33"))
+	assert spread(D("0.01"), thirds) == (D(0), D("0.01"), D(0))
+
+
+def profile_of(*band_shares):
+	"""A profile whose band ``i`` has the shares given (in %), from totals of 100."""
+	return collection_profile({i: (D(100), tuple(D(x) for x in shares)) for i, shares in band_shares})
+
+
+def test_worked_example_of_a_stale_item_spread_by_the_profile():
+	# A is 13 days late; SINV-2 was due 1 May (14 May is past): stale, 60 days past due on the
+	# as-of date -> band 31-60, which came in 10 %, 5 %, 0 %, 2 % in the four weeks after a month-end
+	profile = profile_of((1, (10, 5, 0, 2)))
+	items = [
+		fi("SINV-2", date(2026, 5, 1), 500, "A"),
+		fi("SINV-1", date(2026, 7, 10), 1000, "A"),  # not stale: the customer rule
+		fi("SINV-9", date(2026, 6, 25), 200, "A"),  # stale, 5 days past due: band 1-30, no history
+		fi("PE-1", date(2026, 6, 1), -30, "A", voucher_type="Payment Entry"),
+	]
+	result = forecast(items, AS_OF, LATENESS, CURVE, weeks=3, profile=profile)
+	got = [
+		(r.voucher_no, r.source, r.expected_date, r.week, r.outstanding, r.expected, r.amount)
+		for r in result.receipts
+	]
+	assert got == [
+		# 10 % of 500 on the first day, less A's credit of 30 (the earliest receipt); 5 % in week 2;
+		# week 3 gets 0 %; the 2 % of week 4 are after the 3 weeks: later; 83 % are not expected
+		("SINV-2", Source.PROFILE, date(2026, 7, 1), 1, D(50), D(50), D(20)),
+		("SINV-2", Source.PROFILE, date(2026, 7, 8), 2, D(25), D(25), D(25)),
+		("SINV-2", Source.PROFILE, date(2026, 7, 22), None, D(10), D(10), D(10)),
+		("SINV-2", Source.PROFILE, date(2026, 7, 22), None, D(415), D(0), D(0)),
+		# 10 July + 13 days: 23 July, after the 3 weeks; 95 %
+		("SINV-1", Source.CUSTOMER, date(2026, 7, 23), None, D(1000), D(950), D(950)),
+		# 25 June + 13 = 8 July is not past: not stale (it comes in week 2 by the customer rule)
+		("SINV-9", Source.CUSTOMER, date(2026, 7, 8), 2, D(200), D(190), D(190)),
+	]
+	assert result.amounts == (D(20), D(215), D(0))
+	assert result.later == D(960)
+	# a stale item of a band without history keeps the customer rule: first day, by the curve
+	old = forecast([fi("SINV-8", date(2026, 6, 1), 100, "A")], AS_OF, LATENESS, CURVE, 3, profile=profile)
+	assert [(r.source, r.expected_date, r.amount) for r in old.receipts] == [
+		(Source.CUSTOMER, date(2026, 7, 1), D(95))
+	]
+	# a promise keeps its own rule, disputes and Legal stay apart
+	promised = fi("SINV-2", date(2026, 5, 1), 500, "A", promise=PromiseToPay(date(2026, 7, 9), D(100)))
+	disputed = fi("SINV-3", date(2026, 5, 1), 400, "A", disputed=True)
+	kept = forecast([promised, disputed], AS_OF, LATENESS, CURVE, 3, profile=profile)
+	assert {r.source for r in kept.receipts} == {Source.PROMISE, Source.CUSTOMER}
+	assert kept.disputed == D(400)
 
 
 # --- backtest -----------------------------------------------------------------------------------
@@ -467,3 +563,76 @@ def test_week_of_and_week_ranges_are_one_partition(day, weeks):
 	else:
 		holding = [k for k, r in enumerate(ranges, start=1) if when in r]
 		assert holding == [week if week is not None else weeks + 1]
+
+
+profile_shares = st.lists(
+	st.integers(min_value=-50, max_value=10**6).map(lambda c: Decimal(c) / 100), max_size=8
+)
+
+
+@given(outstanding=cents, collected=profile_shares)
+def test_shares_are_between_0_and_1_and_add_up_to_at_most_1(outstanding, collected):
+	shares = band_profile(AgeBand(1, 30), outstanding, collected).shares
+	assert len(shares) == (len(collected) if outstanding > 0 else 0)
+	assert all(0 <= share <= 1 for share in shares)
+	assert sum(shares, D(0)) <= 1
+
+
+@given(outstanding=cents.filter(lambda c: c >= 0), collected=profile_shares, total=cents)
+def test_spread_amounts_never_exceed_the_outstanding(outstanding, collected, total):
+	shares = band_profile(AgeBand(1, 30), abs(total) + D(1), collected).shares
+	parts = spread(outstanding, shares)
+	assert all(part >= 0 for part in parts)
+	assert sum(parts, D(0)) <= outstanding
+
+
+@st.composite
+def profiles(draw):
+	totals = {}
+	for index in draw(st.sets(st.integers(0, len(PROFILE_BANDS) - 1))):
+		weeks = draw(st.lists(st.integers(min_value=0, max_value=10**6).map(D), max_size=30))
+		totals[index] = (D(draw(st.integers(min_value=0, max_value=10**6))), tuple(weeks))
+	return collection_profile(totals)
+
+
+@given(
+	items=items_strategy(),
+	lateness=lateness_strategy,
+	curve=curves(),
+	weeks=st.integers(1, 30),
+	profile=profiles(),
+)
+def test_with_a_profile_receipts_still_never_exceed_the_outstanding(items, lateness, curve, weeks, profile):
+	result = forecast(items, AS_OF, lateness, curve, weeks, profile=profile)
+	for r in result.receipts:
+		assert 0 <= r.amount <= r.expected <= r.outstanding
+		assert r.expected_date >= result.first_day
+		assert r.week == week_of(r.expected_date, AS_OF, weeks)
+		if r.source is Source.PROFILE:
+			assert r.days_late is not None and r.due_date + timedelta(days=r.days_late) <= AS_OF
+	positive = sum((i.outstanding for i in items if i.outstanding > 0), D(0))
+	assert sum((r.outstanding for r in result.receipts), D(0)) + result.disputed + result.legal == positive
+	credits = -sum((i.outstanding for i in items if i.outstanding < 0), D(0))
+	applied = sum((r.credit_applied for r in result.receipts), D(0))
+	assert applied + sum(result.unapplied_credit.values(), D(0)) == credits
+	assert result.total == sum((r.amount for r in result.receipts), D(0))
+
+
+@given(items=items_strategy(), lateness=lateness_strategy, weeks=st.integers(1, 30))
+def test_a_profile_of_100_percent_in_week_1_places_stale_items_on_the_first_day_without_the_curve(
+	items, lateness, weeks
+):
+	everything_at_once = collection_profile({i: (D(50), (D(50), D(7))) for i in range(len(PROFILE_BANDS))})
+	assert everything_at_once.shares_for(400) == (D(1), D(0))
+	spread_out = forecast(items, AS_OF, lateness, FLAT, weeks, profile=everything_at_once)
+	today = forecast(items, AS_OF, lateness, FLAT, weeks)
+	assert spread_out.weeks == today.weeks
+	assert spread_out.later == today.later
+	assert spread_out.unapplied_credit == today.unapplied_credit
+	assert [(r.voucher_no, r.expected_date, r.amount) for r in spread_out.receipts] == [
+		(r.voucher_no, r.expected_date, r.amount) for r in today.receipts
+	]
+	# with the curve, today's rule discounts them; the profile does not
+	for r in spread_out.receipts:
+		if r.source is Source.PROFILE:
+			assert r.expected_date == spread_out.first_day and r.recoverable_percent == 100

@@ -30,9 +30,31 @@ Formulas, for every open item of a customer (company currency)
 	naive            every positive item, disputed and Legal ones included and promises ignored,
 	                 in full on max(first day, due date); credits netted the same way
 
+Stale items and the collection profile. An item is *stale* when the customer's habit is past
+already: due date + d < first day (no promise, not set apart). Its age on the as-of date,
+a = as_of - due date, falls into an age band b (``PROFILE_BANDS``: 1-30, 31-60, 61-90, 91-180,
+181-365, over 365 days past due). The company's collection profile says how debt of that age
+has actually come in: over the month-ends m of a look-back window (each with its N weeks
+passed by the as-of date),
+	share(b, w)      Σₘ collected(m, b, w) / Σₘ outstanding(m, b)
+	                 collected(m, b, w): payments and journal entries in week w after m against
+	                 the items open at m that were in band b on m; outstanding(m, b): those
+	                 items' outstanding at m. Each share is cut to 0 … 1 (down to 6 places) and
+	                 the shares of a band to a sum ≤ 1 (``band_profile``).
+	spread           a stale item with a profile for its band comes in as
+	                 part(w) = round(o * Σₖ≤w share(b, k)) - round(o * Σₖ<w share(b, k)) on the
+	                 first day of week w (cumulative rounding: the parts add up to
+	                 round(o * Σ share) ≤ o); no curve (the profile is the recovery). What the
+	                 profile collects after week N, if it covers more weeks, is "later"; the rest,
+	                 o - Σ parts, is not expected at all (a receipt of 0: the profile has no
+	                 figure for it beyond the weeks it was learnt over).
+	no history       a band without outstanding in the window has no profile: its items keep the
+	                 customer rule above.
+
 So 0 ≤ receipt ≤ expected amount ≤ the outstanding it stands for; a later due date never gives
-an earlier receipt; with no lateness, no promise, dispute or Legal case and a flat 100 % curve
-the forecast is the naive one.
+an earlier receipt (without a profile); with no lateness, no promise, dispute or Legal case and
+a flat 100 % curve the forecast is the naive one; a profile of 100 % in week 1 places a stale
+item as the customer rule does, on the first day, without the curve.
 
 Backtest: for each origin o (a past month-end) the weekly forecast Fₒₖ and naive Nₒₖ made from
 the ledger at o, and what was actually collected Aₒₖ in the same weeks. Per horizon h = 1 … N:
@@ -49,7 +71,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -134,6 +156,7 @@ class Source(enum.Enum):
 	COMPANY = "Company"
 	NO_HISTORY = "No History"
 	PROMISE = "Promise to Pay"
+	PROFILE = "Collection Profile"  # a stale item spread by the company's collection profile
 	DUE_DATE = "Due Date"  # the naive forecast
 
 
@@ -208,6 +231,112 @@ class Forecast(NamedTuple):
 	def amounts(self) -> tuple[Decimal, ...]:
 		"""The weekly amounts, week 1 first (what a backtest compares)."""
 		return tuple(w.amount for w in self.weeks)
+
+
+# ---------------------------------------------------------------------------------------------
+# The collection profile of overdue debt
+# ---------------------------------------------------------------------------------------------
+
+SHARE_PLACES = Decimal("0.000001")
+ONE = Decimal(1)
+
+
+class AgeBand(NamedTuple):
+	"""Days past due ``first`` … ``last`` (both included; ``last`` ``None``: no upper bound)."""
+
+	first: int
+	last: int | None
+
+	def holds(self, days_past_due: int) -> bool:
+		return self.first <= days_past_due and (self.last is None or days_past_due <= self.last)
+
+
+PROFILE_BANDS = (
+	AgeBand(1, 30),
+	AgeBand(31, 60),
+	AgeBand(61, 90),
+	AgeBand(91, 180),
+	AgeBand(181, 365),
+	AgeBand(366, None),
+)
+
+
+def band_of(days_past_due: int, bands: Sequence[AgeBand] = PROFILE_BANDS) -> int | None:
+	"""The index of the band holding an age, ``None`` when none does (not yet overdue)."""
+	for index, band in enumerate(bands):
+		if band.holds(days_past_due):
+			return index
+	return None
+
+
+class BandProfile(NamedTuple):
+	"""How the debt of one age band came in: Σₘ outstanding(m, b), Σₘ collected(m, b, w) per
+	week w (week 1 first) and the shares made of them (see ``band_profile``)."""
+
+	band: AgeBand
+	outstanding: Decimal
+	collected: tuple[Decimal, ...]
+	shares: tuple[Decimal, ...]
+
+
+def band_profile(band: AgeBand, outstanding: Decimal, collected: Sequence[Decimal]) -> BandProfile:
+	"""share(w) = collected(w) / outstanding, cut down to 6 places and to 0 … 1, and cut so that
+	the shares add up to 1 at most (refunds do not make a negative share, an overpayment does not
+	make a share above what was open). No outstanding: no shares (no history)."""
+	shares: list[Decimal] = []
+	if outstanding > 0:
+		left = ONE
+		for amount in collected:
+			share = (max(ZERO, amount) / outstanding).quantize(SHARE_PLACES, rounding=ROUND_DOWN)
+			share = min(share, left)
+			shares.append(share)
+			left -= share
+	return BandProfile(band, outstanding, tuple(collected), tuple(shares))
+
+
+class CollectionProfile(NamedTuple):
+	"""The company's collection profile of overdue debt per age band, learnt from the
+	month-ends ``month_ends`` (see the module docstring). A band without shares has no
+	history."""
+
+	bands: tuple[BandProfile, ...] = ()
+	month_ends: tuple[date, ...] = ()
+
+	def shares_for(self, days_past_due: int) -> tuple[Decimal, ...] | None:
+		"""The weekly shares of the band holding this age; ``None`` without history."""
+		for profile in self.bands:
+			if profile.band.holds(days_past_due):
+				return profile.shares or None
+		return None
+
+
+NO_PROFILE = CollectionProfile()
+
+
+def collection_profile(
+	totals: Mapping[int, tuple[Decimal, Sequence[Decimal]]],
+	bands: Sequence[AgeBand] = PROFILE_BANDS,
+	month_ends: Sequence[date] = (),
+) -> CollectionProfile:
+	"""The profile from ``{band index: (Σ outstanding, (Σ collected per week))}``; a band
+	missing from ``totals`` has no history."""
+	return CollectionProfile(
+		tuple(band_profile(band, *totals[index]) for index, band in enumerate(bands) if index in totals),
+		tuple(month_ends),
+	)
+
+
+def spread(outstanding: Decimal, shares: Sequence[Decimal], quantum: Decimal = CENT) -> tuple[Decimal, ...]:
+	"""The parts of ``outstanding`` expected in each week by ``shares`` (cumulative rounding:
+	each part ≥ 0, the parts add up to round(outstanding * Σ shares) ≤ outstanding)."""
+	parts: list[Decimal] = []
+	cumulative, before = ZERO, ZERO
+	for share in shares:
+		cumulative += share
+		through = min(outstanding, round_money(outstanding * min(cumulative, ONE), quantum))
+		parts.append(through - before)
+		before = through
+	return tuple(parts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,13 +468,47 @@ class _Part(NamedTuple):
 	source: Source
 	days_late: int | None
 	expected_date: date
+	percent: Decimal | None = None  # the share expected, fixed (None: the recoverability curve)
 
 
-def _parts(item: ForecastItem, as_of: date, lateness: Lateness) -> list[_Part]:
+def _spread_parts(
+	item: ForecastItem, days: int, shares: Sequence[Decimal], as_of: date, weeks: int, quantum: Decimal
+) -> list[_Part]:
+	"""A stale item by the profile: week w's part on the first day of week w, the part after
+	week N "later" (first day of week N + 1), the rest not expected (a part expected at 0 %)."""
+	start = first_day(as_of)
+	amounts = spread(item.outstanding, shares, quantum)
+	parts = [
+		_Part(item, amount, Source.PROFILE, days, start + timedelta(days=7 * k), HUNDRED)
+		for k, amount in enumerate(amounts[:weeks])
+		if amount > 0
+	]
+	beyond = sum(amounts[weeks:], ZERO)
+	if beyond > 0:
+		parts.append(_Part(item, beyond, Source.PROFILE, days, start + timedelta(days=7 * weeks), HUNDRED))
+	rest = item.outstanding - sum(amounts, ZERO)
+	if rest > 0:
+		parts.append(_Part(item, rest, Source.PROFILE, days, start + timedelta(days=7 * weeks), ZERO))
+	return parts
+
+
+def _parts(
+	item: ForecastItem,
+	as_of: date,
+	lateness: Lateness,
+	profile: CollectionProfile = NO_PROFILE,
+	weeks: int = DEFAULT_WEEKS,
+	quantum: Decimal = CENT,
+) -> list[_Part]:
 	start = first_day(as_of)
 	days, source = days_late_for(item, lateness)
-	behaviour = max(start, item.due_date + timedelta(days=days))
+	habit = item.due_date + timedelta(days=days)
+	behaviour = max(start, habit)
 	promise = item.promise
+	if promise is None and habit < start:
+		shares = profile.shares_for((as_of - item.due_date).days)
+		if shares is not None:
+			return _spread_parts(item, days, shares, as_of, weeks, quantum)
 	if promise is None:
 		return [_Part(item, item.outstanding, source, days, behaviour)]
 	promised = min(promise.amount, item.outstanding)
@@ -369,7 +532,10 @@ def _assemble(
 	receipts: list[Receipt] = []
 	for part in parts:
 		age = (part.expected_date - part.item.due_date).days
-		share = HUNDRED if curve is None or age <= 0 else recoverable(age, curve)
+		if part.percent is not None:
+			share = part.percent
+		else:
+			share = HUNDRED if curve is None or age <= 0 else recoverable(age, curve)
 		expected = min(part.outstanding, round_money(part.outstanding * share / HUNDRED, quantum))
 		receipts.append(
 			Receipt(
@@ -443,8 +609,10 @@ def forecast(
 	curve: Sequence[RecoveryStep] = DEFAULT_RECOVERY,
 	weeks: int = DEFAULT_WEEKS,
 	quantum: Decimal = CENT,
+	profile: CollectionProfile = NO_PROFILE,
 ) -> Forecast:
-	"""The expected receipts of the open items, by week (see the module docstring)."""
+	"""The expected receipts of the open items, by week (see the module docstring); stale items
+	by the collection ``profile`` where it has their band."""
 	items = list(items)
 	raise_if(check_weeks(weeks) + check_recovery(curve) + check_lateness(lateness) + check_items(items))
 	parts: list[_Part] = []
@@ -460,7 +628,7 @@ def forecast(
 				)
 			)
 			continue
-		parts.extend(_parts(item, as_of, lateness))
+		parts.extend(_parts(item, as_of, lateness, profile, weeks, quantum))
 	return _assemble(parts, _credits(items), as_of, weeks, curve, set_apart, quantum)
 
 

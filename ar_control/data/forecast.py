@@ -15,9 +15,13 @@ the Payment Ledger, else the Payment Ledger itself):
   what the ledger held on the date.
 - :func:`collected`: what was actually collected in the weeks after a date on the items open
   on it (the backtest's actual figures), one row.
+- :func:`collection_profile`: how the company's overdue debt came in: per age band, what was
+  open at each month-end of a look-back window and what of it was collected in each of the
+  weeks after, summed over the month-ends (one statement, one row per band).
 
 Python receives one row per open voucher (the forecast needs each one's due date), one per
-customer for the lateness and one per origin for the collections; nothing loops over the ledger.
+customer for the lateness, one per origin for the collections and one per age band for the
+profile; nothing loops over the ledger.
 """
 
 from __future__ import annotations
@@ -29,11 +33,12 @@ from typing import NamedTuple
 
 import frappe
 from frappe.query_builder import Case, Criterion
-from frappe.query_builder.functions import Coalesce, Max, Sum
+from frappe.query_builder.functions import Cast, Coalesce, Max, Round, Sum
 from frappe.utils import add_days, add_months, getdate
-from pypika.terms import Function
+from pypika.terms import Function, ValueWrapper
 
 from ar_control.core import forecast as core
+from ar_control.core.aging import DateRange
 from ar_control.core.escalation import CLOSED, LEGAL, RecoveryStep
 from ar_control.core.money import round_money, to_decimal
 from ar_control.data import ledger
@@ -41,6 +46,7 @@ from ar_control.data.dimensions import NOT_ASSIGNED, in_range
 from ar_control.data.receivables import currency_precision, open_items_query
 
 DEFAULT_HISTORY_MONTHS = 12
+PROFILE_MONTHS = 12  # month-ends the collection profile learns from
 CHUNK = 5000  # names per IN list
 
 
@@ -334,6 +340,113 @@ def collected(
 	return tuple(round_money(to_decimal(row[f"w{i}"]), precision_quantum) for i in range(weeks))
 
 
+# --- how overdue debt comes in --------------------------------------------------------------------
+
+
+def profile_month_ends(as_of: date, weeks: int, months: int = PROFILE_MONTHS) -> list[date]:
+	"""The ``months`` month-ends before ``as_of`` whose ``weeks`` weeks have all passed by it
+	(m + 7 * weeks ≤ as_of): the collection profile of a forecast on ``as_of`` knows nothing
+	later than ``as_of``."""
+	latest = as_of - timedelta(days=7 * weeks)
+	if (latest + timedelta(days=1)).month == latest.month:
+		latest = latest.replace(day=1) - timedelta(days=1)
+	return month_ends(getdate(add_months(latest.replace(day=1), 1 - months)), latest)
+
+
+def _month_table(ends: Sequence[date], weeks: int):
+	"""The month-ends as a derived table (``month_end``, ``horizon_end``): a handful of literal
+	rows the ledger is joined to, so one statement covers every month-end."""
+	union = None
+	for end in ends:
+		row = frappe.qb.select(
+			Cast(ValueWrapper(str(end)), "DATE").as_("month_end"),
+			Cast(ValueWrapper(str(horizon_end(end, weeks))), "DATE").as_("horizon_end"),
+		)
+		union = row if union is None else union * row  # UNION ALL
+	return union.as_("months")
+
+
+def collection_profile(
+	company: str,
+	as_of: date,
+	weeks: int = core.DEFAULT_WEEKS,
+	customers: Iterable[str] | None = None,
+	months: int = PROFILE_MONTHS,
+	bands: Sequence[core.AgeBand] = core.PROFILE_BANDS,
+	source: ledger.Source | None = None,
+) -> core.CollectionProfile:
+	"""The company's collection profile of overdue debt (``core.forecast.collection_profile``)
+	learnt on the month-ends of :func:`profile_month_ends`: for each month-end m, the items open
+	at m with something owed (netted per voucher as the aging nets them) and past due on m, by
+	age band on m; their outstanding at m and what was collected on them in each of the
+	``weeks`` weeks after m (payments and journal entries, as :func:`collected` counts them),
+	summed over the month-ends per band.
+
+	One statement: the ledger rows up to each month-end's last week joined to the month-ends
+	(a derived table of literal rows), grouped per month-end and voucher, then per band."""
+	ends = profile_month_ends(as_of, weeks, months)
+	if not ends:
+		return core.CollectionProfile()
+	source = source or ledger.source()
+	precision = currency_precision()
+	t = source.table
+	own = source.own_row
+	month = _month_table(ends, weeks)
+	query = source.reading("ar_ledger_aging").join(month).on(t.posting_date <= month.horizon_end)
+	query, kind = source.with_kind(query)
+	by_month_end = t.posting_date <= month.month_end
+	collection = kind == ledger.KIND_COLLECTION
+	after = _datediff(t.posting_date, month.month_end)
+	outstanding = Sum(Case().when(by_month_end, t.amount).else_(0))
+	in_account = Sum(Case().when(by_month_end, t.amount_in_account_currency).else_(0))
+	vouchers = (
+		query.select(
+			month.month_end,
+			t.against_voucher_type.as_("voucher_type"),
+			t.against_voucher_no.as_("voucher_no"),
+			Max(Case().when(own & by_month_end, t.posting_date)).as_("posting_date"),
+			Max(Case().when(own & by_month_end, t.due_date)).as_("due_date"),
+			outstanding.as_("outstanding"),
+			*(
+				Sum(
+					Case().when(collection & (after >= 7 * k + 1) & (after <= 7 * k + 7), -t.amount).else_(0)
+				).as_(f"w{k}")
+				for k in range(weeks)
+			),
+		)
+		.where(Criterion.all(source.conditions(company, horizon_end(ends[-1], weeks), customers)))
+		.where(by_month_end | collection)
+		.groupby(month.month_end, *source.voucher_keys())
+		# open at m with something owed: the aging's netting (collected()'s items)
+		.having(
+			(outstanding > 0) & (Round(outstanding, precision) != 0) & (Round(in_account, precision) != 0)
+		)
+	).as_("vouchers")
+	query = frappe.qb.from_(vouchers)
+	query, due = source.due_date(vouchers, query)
+	age = _datediff(vouchers.month_end, Coalesce(due, vouchers.posting_date))
+	band = Case()
+	for index, item in enumerate(bands):
+		band = band.when(in_range(age, DateRange(item.first, item.last)), index)
+	query = (
+		query.select(
+			band.as_("band"),
+			Sum(vouchers.outstanding).as_("outstanding"),
+			*(Sum(vouchers[f"w{k}"]).as_(f"w{k}") for k in range(weeks)),
+		)
+		.where(age >= bands[0].first)
+		.groupby(band)
+	)
+	with ledger.large_temporary_tables():
+		rows = query.run(as_dict=True)
+	totals = {
+		int(row.band): (to_decimal(row.outstanding), tuple(to_decimal(row[f"w{k}"]) for k in range(weeks)))
+		for row in rows
+		if row.band is not None
+	}
+	return core.collection_profile(totals, bands, ends)
+
+
 # --- the forecast and the backtest ------------------------------------------------------------------
 
 
@@ -342,6 +455,7 @@ class ForecastRun(NamedTuple):
 	naive: core.Forecast
 	lateness: core.Lateness
 	shares: dict[str, tuple[tuple[str, Decimal], ...]]
+	profile: core.CollectionProfile = core.NO_PROFILE
 
 
 def run_forecast(
@@ -357,15 +471,18 @@ def run_forecast(
 ) -> ForecastRun:
 	"""The app's forecast and the naive one of the open items of ``customers`` (``None``: all),
 	made from the ledger at the end of ``as_of``. The lateness (its group and company figures)
-	comes from the history of ``history_customers`` (``None``: all), so that narrowing the
-	forecast to one customer does not change that customer's fallback."""
+	and the collection profile of stale items come from the history of ``history_customers``
+	(``None``: all), so that narrowing the forecast to one customer does not change what that
+	customer's items are judged by."""
 	customers = list(customers) if customers is not None else None
+	history_customers = list(history_customers) if history_customers is not None else None
 	source = ledger.source()
 	data = forecast_items(company, as_of, customers, with_cases, with_sales_team, source)
 	late = lateness(company, as_of, history_months, history_customers, source)
-	made = core.forecast(data.items, as_of, late, curve, weeks)
+	profile = collection_profile(company, as_of, weeks, history_customers, source=source)
+	made = core.forecast(data.items, as_of, late, curve, weeks, profile=profile)
 	naive = core.naive_forecast(data.items, as_of, weeks)
-	return ForecastRun(made, naive, late, data.shares)
+	return ForecastRun(made, naive, late, data.shares, profile)
 
 
 def month_ends(first: date, last: date) -> list[date]:
@@ -392,7 +509,8 @@ def run_backtest(
 	customers: Iterable[str] | None = None,
 	history_customers: Iterable[str] | None = None,
 ) -> core.Backtest:
-	"""The forecast as of each origin (open items and lateness as the ledger stood then; the
+	"""The forecast as of each origin (open items, lateness and collection profile as the ledger
+	stood then, the profile from month-ends whose weeks had passed by the origin; the
 	collection cases' current state is not what was known then, so promises, disputes and Legal
 	hand-overs are left out) against what was collected in the weeks after it."""
 	customers = list(customers) if customers is not None else None

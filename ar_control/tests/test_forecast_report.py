@@ -317,6 +317,121 @@ class TestReport(ForecastLedger):
 				self.execute(**filters)
 
 
+class TestCollectionProfile(ARTestCase):
+	"""Old debt that is known to come in at 10 % and then 5 % a week.
+
+	H (customer "Old", 2000, due 2025-11-30) is 121 days past due on 2026-03-31 and 151 on
+	2026-04-30 (band 91-180 on both): 200 is paid in the first week after 03-31 (04-02) and 100 in
+	the second (04-09); 170 in the first week after 04-30 (05-03) and 85 in the second (05-10). So
+	band 91-180 held 2000 + 1700 = 3700 and got 370 (10 %) in week 1 and 185 (5 %) in week 2,
+	nothing in weeks 3 and 4. On 05-31 H is 182 days past due (band 181-365) with 1445 open, and
+	nothing comes in the four weeks after.
+
+	S (customer "Stale", 1000, due 2026-03-15) is 16, 46 and 77 days past due on the month-ends
+	03-31, 04-30 and 05-31 (bands 1-30, 31-60, 61-90) and never paid; on 2026-06-30 it is 107
+	days past due (band 91-180), past its customer's own habit (107 days late: itself).
+	"""
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		frappe.flags.current_date = str(AS_OF)
+		group = make_customer_group("AR FC Profile")
+		self.old = make_customer("AR FC Old Debt", customer_group=group)
+		self.stale = make_customer("AR FC Stale", customer_group=group)
+		self.h = make_sales_invoice(self.old, 2000, "2025-10-31", "2025-11-30")
+		for amount, day in (
+			(200, "2026-04-02"),
+			(100, "2026-04-09"),
+			(170, "2026-05-03"),
+			(85, "2026-05-10"),
+		):
+			make_payment(self.h, amount, day)
+		self.s = make_sales_invoice(self.stale, 1000, "2026-02-13", "2026-03-15")
+		self.history = [self.old, self.stale]
+
+	def tearDown(self):
+		frappe.flags.current_date = None
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_the_profile_is_what_each_age_band_collected_in_the_weeks_after_the_month_ends(self):
+		profile = data.collection_profile(COMPANY, AS_OF, 4, self.history)
+		# the 12 month-ends whose 4 weeks had passed by 06-30 (05-31 + 28 days = 06-28)
+		self.assertEqual(profile.month_ends[0], d("2025-06-30"))
+		self.assertEqual(profile.month_ends[-1], d("2026-05-31"))
+		self.assertEqual(len(profile.month_ends), 12)
+		bands = {p.band: (p.outstanding, p.collected) for p in profile.bands}
+		nothing = (0, 0, 0, 0)
+		self.assertEqual(
+			bands,
+			{
+				core.AgeBand(1, 30): (1000, nothing),  # S on 03-31
+				core.AgeBand(31, 60): (3000, nothing),  # H on 2025-12-31, S on 04-30
+				core.AgeBand(61, 90): (5000, nothing),  # H on 01-31 and 02-28, S on 05-31
+				core.AgeBand(91, 180): (3700, (370, 185, 0, 0)),
+				core.AgeBand(181, 365): (1445, nothing),
+			},
+		)
+		self.assertEqual(profile.shares_for(107), (Decimal("0.1"), Decimal("0.05"), 0, 0))
+		self.assertIsNone(profile.shares_for(400))  # nothing was ever over 365 days past due
+
+	def test_a_stale_item_follows_the_profile_of_its_band(self):
+		run = data.run_forecast(
+			COMPANY,
+			AS_OF,
+			4,
+			get_settings().recovery_curve(),
+			12,
+			[self.stale],
+			with_cases=False,
+			history_customers=self.history,
+		)
+		receipts = receipts_of(run.forecast, self.s.name)
+		self.assertEqual({r.source for r in receipts}, {core.Source.PROFILE})
+		self.assertEqual(receipts[0].days_late, 107)
+		self.assertEqual(
+			[(r.expected_date, r.week, r.outstanding, r.amount) for r in receipts],
+			[
+				(d("2026-07-01"), 1, Decimal("100.00"), Decimal("100.00")),  # 10 % in week 1
+				(d("2026-07-08"), 2, Decimal("50.00"), Decimal("50.00")),  # 5 % in week 2
+				(d("2026-07-29"), None, Decimal("850.00"), 0),  # not expected
+			],
+		)
+		self.assertEqual(run.forecast.amounts, (Decimal("100.00"), Decimal("50.00"), 0, 0))
+		self.assertEqual(run.forecast.later, 0)
+		self.assertEqual(report.not_expected_by_profile(run.forecast), Decimal("850.00"))
+		# the due-date forecast still expects all of it on the first day
+		self.assertEqual(run.naive.amounts[0], Decimal("1000.00"))
+		# H, 212 days past due, is in band 181-365, which collected nothing: nothing expected
+		old = data.run_forecast(
+			COMPANY,
+			AS_OF,
+			4,
+			get_settings().recovery_curve(),
+			12,
+			[self.old],
+			with_cases=False,
+			history_customers=self.history,
+		)
+		self.assertEqual(old.forecast.total, 0)
+		self.assertEqual(sum(r.outstanding for r in old.forecast.receipts), Decimal("1445.00"))
+
+	def test_the_profile_of_an_origin_knows_only_what_had_passed_by_it(self):
+		# on 04-30 only 03-31 had its 4 weeks behind it (to 04-28): band 91-180 is H on 03-31
+		profile = data.collection_profile(COMPANY, d("2026-04-30"), 4, self.history)
+		self.assertEqual(profile.month_ends[-1], d("2026-03-31"))
+		self.assertEqual(profile.shares_for(100), (Decimal("0.1"), Decimal("0.05"), 0, 0))
+		# on 04-27 not even that: no history for the band, S keeps the customer rule
+		early = data.collection_profile(COMPANY, d("2026-04-27"), 4, self.history)
+		self.assertEqual(early.month_ends[-1], d("2026-02-28"))
+		self.assertIsNone(early.shares_for(100))
+
+	def test_the_payment_ledger_itself_gives_the_same_profile(self):
+		mirrored = data.collection_profile(COMPANY, AS_OF, 4, self.history)
+		direct = ledger.Source(frappe.qb.DocType(ledger.LEDGER), False)
+		self.assertEqual(data.collection_profile(COMPANY, AS_OF, 4, self.history, source=direct), mirrored)
+
+
 class TestBacktest(ARTestCase):
 	"""A customer who always pays exactly 10 days late: each invoice is posted on the 10th and
 	due the 10th of the next month, another posted on the 25th is due the 25th of the next; each

@@ -53,6 +53,7 @@ def source_labels() -> dict[core.Source, str]:
 		core.Source.COMPANY: _("Company"),
 		core.Source.NO_HISTORY: _("No History"),
 		core.Source.PROMISE: _("Promise to Pay"),
+		core.Source.PROFILE: _("Collection Profile"),
 		core.Source.DUE_DATE: _("Due Date"),
 	}
 
@@ -416,6 +417,11 @@ def sales_person_rows(run: data.ForecastRun, options: ForecastOptions) -> list[d
 	return rows
 
 
+def not_expected_by_profile(made: core.Forecast) -> Decimal:
+	"""What the collection profile does not expect of the stale items within the weeks."""
+	return sum((r.outstanding - r.expected for r in made.receipts if r.source is core.Source.PROFILE), ZERO)
+
+
 def chart(run: data.ForecastRun, options: ForecastOptions) -> dict:
 	return {
 		"data": {
@@ -456,6 +462,12 @@ def summary(run: data.ForecastRun, options: ForecastOptions) -> list[dict]:
 			**money,
 		},
 		{"value": made.later, "label": _("Expected Later"), **money},
+		{
+			"value": not_expected_by_profile(made),
+			"label": _("Overdue Debt Not Expected (Collection Profile)"),
+			"indicator": "Grey",
+			**money,
+		},
 		{"value": made.disputed, "label": _("Disputed (Not Expected)"), "indicator": "Orange", **money},
 		{"value": made.legal, "label": _("In Legal (Not Expected)"), "indicator": "Red", **money},
 		{
