@@ -17,11 +17,12 @@ the Payment Ledger, else the Payment Ledger itself):
   on it (the backtest's actual figures), one row.
 - :func:`collection_profile`: how the company's overdue debt came in: per age band, what was
   open at each month-end of a look-back window and what of it was collected in each of the
-  weeks after, summed over the month-ends (one statement, one row per band).
+  weeks after, summed over the month-ends (two statements: one row per due date, one per band
+  and week).
 
 Python receives one row per open voucher (the forecast needs each one's due date), one per
-customer for the lateness, one per origin for the collections and one per age band for the
-profile; nothing loops over the ledger.
+customer for the lateness, one per origin for the collections and, for the profile, one per due
+date and one per age band and week; nothing loops over the ledger.
 """
 
 from __future__ import annotations
@@ -355,7 +356,7 @@ def profile_month_ends(as_of: date, weeks: int, months: int = PROFILE_MONTHS) ->
 
 def _month_table(ends: Sequence[date], weeks: int):
 	"""The month-ends as a derived table (``month_end``, ``horizon_end``): a handful of literal
-	rows the ledger is joined to, so one statement covers every month-end."""
+	rows the collections are joined to."""
 	union = None
 	for end in ends:
 		row = frappe.qb.select(
@@ -364,6 +365,141 @@ def _month_table(ends: Sequence[date], weeks: int):
 		)
 		union = row if union is None else union * row  # UNION ALL
 	return union.as_("months")
+
+
+def _band(age, bands: Sequence[core.AgeBand]) -> Case:
+	"""The index of the band an age (days past due) lies in; NULL in none."""
+	band = Case()
+	for index, item in enumerate(bands):
+		band = band.when(in_range(age, DateRange(item.first, item.last)), index)
+	return band
+
+
+def _profile_outstanding(
+	company: str,
+	ends: Sequence[date],
+	customers: list[str] | None,
+	bands: Sequence[core.AgeBand],
+	precision: int,
+	source: ledger.Source,
+) -> dict[int, Decimal]:
+	"""Σₘ outstanding(m, b): one pass over the ledger grouped per voucher gives each voucher's
+	outstanding at every month-end (a conditional sum each, the aging's netting); the outer query
+	adds up the positive ones per due date and month-end (a few hundred due dates), and each due
+	date's sums go to the band of its age on that month-end."""
+	t = source.table
+	own = source.own_row
+	inner = (
+		source.reading("ar_ledger_aging")
+		.select(
+			t.against_voucher_type.as_("voucher_type"),
+			t.against_voucher_no.as_("voucher_no"),
+			Max(Case().when(own, t.posting_date)).as_("posting_date"),
+			Max(Case().when(own, t.due_date)).as_("due_date"),
+			*(
+				Sum(Case().when(t.posting_date <= end, t.amount).else_(0)).as_(f"o{j}")
+				for j, end in enumerate(ends)
+			),
+		)
+		.where(Criterion.all(source.conditions(company, ends[-1], customers)))
+		.groupby(*source.voucher_keys())
+	).as_("vouchers")
+	query = frappe.qb.from_(inner)
+	query, due = source.due_date(inner, query)
+	due = Coalesce(due, inner.posting_date)
+	query = (
+		query.select(
+			due.as_("due"),
+			*(
+				Sum(Case().when(Round(inner[f"o{j}"], precision) > 0, inner[f"o{j}"]).else_(0)).as_(f"o{j}")
+				for j in range(len(ends))
+			),
+		)
+		# past due on the last month-end at least
+		.where(due < ends[-1])
+		.groupby(due)
+	)
+	with ledger.large_temporary_tables():
+		rows = query.run(as_dict=True)
+	totals: dict[int, Decimal] = {}
+	for row in rows:
+		for j, end in enumerate(ends):
+			band = core.band_of((end - getdate(row.due)).days, bands)
+			if band is not None:
+				totals[band] = totals.get(band, Decimal(0)) + to_decimal(row[f"o{j}"])
+	return totals
+
+
+def _profile_collected(
+	company: str,
+	ends: Sequence[date],
+	weeks: int,
+	customers: list[str] | None,
+	bands: Sequence[core.AgeBand],
+	source: ledger.Source,
+) -> dict[tuple[int, int], Decimal]:
+	"""Σₘ collected(m, b, w): the collections (payments and journal entries) posted in the window,
+	each with its invoice's due date (from the invoice's own row), added up per due date and
+	posting date; those sums joined to the month-ends they follow by at most N weeks (a few
+	each), then summed per band of the invoice's age on the month-end and per week after it."""
+	t = source.table
+	voucher = source.table.as_("profile_voucher")
+	own = (
+		voucher.own_row == 1
+		if source.mirror
+		else (voucher.voucher_type == voucher.against_voucher_type)
+		& (voucher.voucher_no == voucher.against_voucher_no)
+	)
+	query = (
+		source.reading("ar_ledger_flows")
+		.join(voucher)
+		.on(
+			(voucher.company == t.company)
+			& (voucher.party == t.party)
+			& (voucher.against_voucher_no == t.against_voucher_no)
+			& (voucher.against_voucher_type == t.against_voucher_type)
+			& own
+		)
+	)
+	query, kind = source.with_kind(query)
+	query, due = source.due_date(voucher, query)
+	due = Coalesce(due, voucher.posting_date)
+	query = (
+		query.select(due.as_("due"), t.posting_date.as_("paid_on"), Sum(-t.amount).as_("collected"))
+		.where(
+			Criterion.all(source.conditions(company, horizon_end(ends[-1], weeks), customers))
+			& (t.posting_date > ends[0])
+			& (kind == ledger.KIND_COLLECTION)
+			& (due < ends[-1])
+		)
+		.groupby(due, t.posting_date)
+	)
+	if not source.mirror:
+		query = query.where(
+			(voucher.party_type == "Customer")
+			& (voucher.account_type == "Receivable")
+			& (voucher.delinked == 0)
+		)
+	# grouped, the collections are a derived table of their own (a few thousand rows) that the
+	# month-ends are joined to, rather than every ledger row joined to every month-end
+	paid = query.as_("paid")
+	month = _month_table(ends, weeks)
+	age = _datediff(month.month_end, paid.due)
+	band = _band(age, bands)
+	week = Function("FLOOR", (_datediff(paid.paid_on, month.month_end) - 1) / 7)
+	query = (
+		frappe.qb.from_(paid)
+		.join(month)
+		.on((paid.paid_on > month.month_end) & (paid.paid_on <= month.horizon_end))
+		.select(band.as_("band"), week.as_("week"), Sum(paid.collected).as_("collected"))
+		.where(age >= bands[0].first)
+		.groupby(band, week)
+	)
+	return {
+		(int(row.band), int(row.week)): to_decimal(row.collected)
+		for row in query.run(as_dict=True)
+		if row.band is not None
+	}
 
 
 def collection_profile(
@@ -377,72 +513,27 @@ def collection_profile(
 ) -> core.CollectionProfile:
 	"""The company's collection profile of overdue debt (``core.forecast.collection_profile``)
 	learnt on the month-ends of :func:`profile_month_ends`: for each month-end m, the items open
-	at m with something owed (netted per voucher as the aging nets them) and past due on m, by
-	age band on m; their outstanding at m and what was collected on them in each of the
-	``weeks`` weeks after m (payments and journal entries, as :func:`collected` counts them),
-	summed over the month-ends per band.
+	at m with something owed (netted per voucher as the aging nets them, in company currency)
+	and past due on m, by age band on m; their outstanding at m and what was collected on them
+	in each of the ``weeks`` weeks after m (payments and journal entries, as :func:`collected`
+	counts them), summed over the month-ends per band. Two statements, one row and one row per
+	band and week: :func:`_profile_outstanding` and :func:`_profile_collected`.
 
-	One statement: the ledger rows up to each month-end's last week joined to the month-ends
-	(a derived table of literal rows), grouped per month-end and voucher, then per band."""
+	A collection after m on an invoice past due on m (so posted by m) counts as collected on an
+	item open at m: that it was still owed is what the collection shows (an invoice already
+	settled or overpaid on m and paid again is the exception this leaves in)."""
 	ends = profile_month_ends(as_of, weeks, months)
 	if not ends:
 		return core.CollectionProfile()
 	source = source or ledger.source()
+	customers = list(customers) if customers is not None else None
 	precision = currency_precision()
-	t = source.table
-	own = source.own_row
-	month = _month_table(ends, weeks)
-	query = source.reading("ar_ledger_aging").join(month).on(t.posting_date <= month.horizon_end)
-	query, kind = source.with_kind(query)
-	by_month_end = t.posting_date <= month.month_end
-	collection = kind == ledger.KIND_COLLECTION
-	after = _datediff(t.posting_date, month.month_end)
-	outstanding = Sum(Case().when(by_month_end, t.amount).else_(0))
-	in_account = Sum(Case().when(by_month_end, t.amount_in_account_currency).else_(0))
-	vouchers = (
-		query.select(
-			month.month_end,
-			t.against_voucher_type.as_("voucher_type"),
-			t.against_voucher_no.as_("voucher_no"),
-			Max(Case().when(own & by_month_end, t.posting_date)).as_("posting_date"),
-			Max(Case().when(own & by_month_end, t.due_date)).as_("due_date"),
-			outstanding.as_("outstanding"),
-			*(
-				Sum(
-					Case().when(collection & (after >= 7 * k + 1) & (after <= 7 * k + 7), -t.amount).else_(0)
-				).as_(f"w{k}")
-				for k in range(weeks)
-			),
-		)
-		.where(Criterion.all(source.conditions(company, horizon_end(ends[-1], weeks), customers)))
-		.where(by_month_end | collection)
-		.groupby(month.month_end, *source.voucher_keys())
-		# open at m with something owed: the aging's netting (collected()'s items)
-		.having(
-			(outstanding > 0) & (Round(outstanding, precision) != 0) & (Round(in_account, precision) != 0)
-		)
-	).as_("vouchers")
-	query = frappe.qb.from_(vouchers)
-	query, due = source.due_date(vouchers, query)
-	age = _datediff(vouchers.month_end, Coalesce(due, vouchers.posting_date))
-	band = Case()
-	for index, item in enumerate(bands):
-		band = band.when(in_range(age, DateRange(item.first, item.last)), index)
-	query = (
-		query.select(
-			band.as_("band"),
-			Sum(vouchers.outstanding).as_("outstanding"),
-			*(Sum(vouchers[f"w{k}"]).as_(f"w{k}") for k in range(weeks)),
-		)
-		.where(age >= bands[0].first)
-		.groupby(band)
-	)
-	with ledger.large_temporary_tables():
-		rows = query.run(as_dict=True)
+	outstanding = _profile_outstanding(company, ends, customers, bands, precision, source)
+	collected_ = _profile_collected(company, ends, weeks, customers, bands, source)
 	totals = {
-		int(row.band): (to_decimal(row.outstanding), tuple(to_decimal(row[f"w{k}"]) for k in range(weeks)))
-		for row in rows
-		if row.band is not None
+		index: (amount, tuple(collected_.get((index, k), Decimal(0)) for k in range(weeks)))
+		for index, amount in outstanding.items()
+		if amount > 0
 	}
 	return core.collection_profile(totals, bands, ends)
 
