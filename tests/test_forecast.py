@@ -636,3 +636,15 @@ def test_a_profile_of_100_percent_in_week_1_places_stale_items_on_the_first_day_
 	for r in spread_out.receipts:
 		if r.source is Source.PROFILE:
 			assert r.expected_date == spread_out.first_day and r.recoverable_percent == 100
+
+
+def test_the_profile_learns_only_from_month_ends_whose_weeks_have_passed():
+	from ar_control.core.forecast import profile_month_ends
+
+	# 4 weeks as of 2026-06-30: 05-31 + 28 days = 06-28 has passed, 06-30 has not
+	ends = profile_month_ends(date(2026, 6, 30), 4, 12)
+	assert (ends[0], ends[-1], len(ends)) == (date(2025, 6, 30), date(2026, 5, 31), 12)
+	# 13 weeks as of 2026-12-01: the latest is 2026-08-31 (+ 91 days = 11-30)
+	assert profile_month_ends(date(2026, 12, 1), 13, 12)[-1] == date(2026, 8, 31)
+	# a latest day that is itself a month-end is kept
+	assert profile_month_ends(date(2026, 7, 28), 4, 2) == (date(2026, 5, 31), date(2026, 6, 30))

@@ -10,6 +10,7 @@ from ar_control.core.period import (
 	PeriodKind,
 	count_back_months,
 	make_period,
+	month_ends,
 	month_of,
 	period_containing,
 	previous_month,
@@ -77,3 +78,23 @@ def test_count_back_months_are_contiguous_and_cover_every_day(end, count):
 		assert older.end + timedelta(days=1) == newer.start
 		assert older.start.day == 1
 	assert sum(m.days for m in months) == (end - months[-1].start).days + 1
+
+
+def test_month_ends_from_one_day_to_another():
+	assert month_ends(date(2025, 12, 15), date(2026, 3, 31)) == (
+		date(2025, 12, 31),
+		date(2026, 1, 31),
+		date(2026, 2, 28),
+		date(2026, 3, 31),
+	)
+	assert month_ends(date(2026, 3, 1), date(2026, 3, 30)) == ()
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)), st.integers(0, 800))
+def test_month_ends_are_each_months_last_day_in_order(first, days):
+	last = first + timedelta(days=days)
+	ends = month_ends(first, last)
+	assert all(first <= end <= last and month_of(end).end == end for end in ends)
+	assert all(
+		later == month_of(earlier + timedelta(days=1)).end for earlier, later in itertools.pairwise(ends)
+	)

@@ -78,6 +78,7 @@ from typing import NamedTuple
 from ar_control.core.aging import MAX_DAYS, DateRange, OpenItem
 from ar_control.core.escalation import DEFAULT_RECOVERY, RecoveryStep, check_recovery, recoverable
 from ar_control.core.money import CENT, HUNDRED, ZERO, percent, round_money
+from ar_control.core.period import month_ends, month_of
 from ar_control.core.problems import Problem, _, raise_if
 
 DEFAULT_WEEKS = 13
@@ -819,3 +820,16 @@ def backtest(origins: Iterable[BacktestOrigin]) -> Backtest:
 		total_error=horizons[-1].forecast.total_error,
 		naive_total_error=horizons[-1].naive.total_error,
 	)
+
+
+def profile_month_ends(as_of: date, weeks: int, months: int) -> tuple[date, ...]:
+	"""The ``months`` month-ends before ``as_of`` whose ``weeks`` weeks have all passed by it
+	(m + 7 * weeks <= as_of): the collection profile of a forecast on ``as_of`` knows nothing
+	later than ``as_of``."""
+	latest = as_of - timedelta(days=7 * weeks)
+	if month_of(latest).end != latest:
+		latest = latest.replace(day=1) - timedelta(days=1)
+	first = latest.replace(day=1)
+	for _i in range(months - 1):
+		first = (first - timedelta(days=1)).replace(day=1)
+	return month_ends(first, latest)

@@ -88,3 +88,13 @@ def count_back_months(end: date, count: int) -> tuple[Period, ...]:
 		months.append(current)
 		current = month_of(current.start - timedelta(days=1))
 	return tuple(months)
+
+
+def month_ends(first: date, last: date) -> tuple[date, ...]:
+	"""Every month-end from ``first`` to ``last`` (both included)."""
+	ends: list[date] = []
+	day = month_of(first).end
+	while day <= last:
+		ends.append(day)
+		day = month_of(day + timedelta(days=1)).end
+	return tuple(ends)

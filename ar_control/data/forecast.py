@@ -344,16 +344,6 @@ def collected(
 # --- how overdue debt comes in --------------------------------------------------------------------
 
 
-def profile_month_ends(as_of: date, weeks: int, months: int = PROFILE_MONTHS) -> list[date]:
-	"""The ``months`` month-ends before ``as_of`` whose ``weeks`` weeks have all passed by it
-	(m + 7 * weeks ≤ as_of): the collection profile of a forecast on ``as_of`` knows nothing
-	later than ``as_of``."""
-	latest = as_of - timedelta(days=7 * weeks)
-	if (latest + timedelta(days=1)).month == latest.month:
-		latest = latest.replace(day=1) - timedelta(days=1)
-	return month_ends(getdate(add_months(latest.replace(day=1), 1 - months)), latest)
-
-
 def _month_table(ends: Sequence[date], weeks: int):
 	"""The month-ends as a derived table (``month_end``, ``horizon_end``): a handful of literal
 	rows the collections are joined to."""
@@ -512,7 +502,7 @@ def collection_profile(
 	source: ledger.Source | None = None,
 ) -> core.CollectionProfile:
 	"""The company's collection profile of overdue debt (``core.forecast.collection_profile``)
-	learnt on the month-ends of :func:`profile_month_ends`: for each month-end m, the items open
+	learnt on the month-ends of :func:`ar_control.core.forecast.profile_month_ends`: for each month-end m, the items open
 	at m with something owed (netted per voucher as the aging nets them, in company currency)
 	and past due on m, by age band on m; their outstanding at m and what was collected on them
 	in each of the ``weeks`` weeks after m (payments and journal entries, as :func:`collected`
@@ -522,7 +512,7 @@ def collection_profile(
 	A collection after m on an invoice past due on m (so posted by m) counts as collected on an
 	item open at m: that it was still owed is what the collection shows (an invoice already
 	settled or overpaid on m and paid again is the exception this leaves in)."""
-	ends = profile_month_ends(as_of, weeks, months)
+	ends = core.profile_month_ends(as_of, weeks, months)
 	if not ends:
 		return core.CollectionProfile()
 	source = source or ledger.source()
@@ -574,16 +564,6 @@ def run_forecast(
 	made = core.forecast(data.items, as_of, late, curve, weeks, profile=profile)
 	naive = core.naive_forecast(data.items, as_of, weeks)
 	return ForecastRun(made, naive, late, data.shares, profile)
-
-
-def month_ends(first: date, last: date) -> list[date]:
-	"""Every month-end from ``first`` to ``last`` (both included)."""
-	ends = []
-	day = getdate(add_days(add_months(first.replace(day=1), 1), -1))
-	while day <= last:
-		ends.append(day)
-		day = getdate(add_days(add_months(day.replace(day=1), 2), -1))
-	return ends
 
 
 def horizon_end(origin: date, weeks: int) -> date:

@@ -20,6 +20,7 @@ from pypika.terms import Function
 
 from ar_control.core import provision
 from ar_control.core.money import to_decimal
+from ar_control.core.period import month_ends
 from ar_control.data import ledger
 from ar_control.data.receivables import currency_precision, open_items_query
 
@@ -132,13 +133,15 @@ def loss_history(
 	band. Only items with a positive balance count (credits are not losses); a voucher's write-off
 	counts up to its balance at the month-end."""
 	window = provision.lookback_window(as_of, lookback_months, skip_recent_months)
-	month_ends = _month_ends(window.first, window.last)
-	if not month_ends:
+	if window.first is None or window.last is None:
+		return []
+	ends = month_ends(window.first, window.last)
+	if not ends:
 		return []
 	precision = currency_precision()
 	source = ledger.source()
 	found: list[provision.BandSnapshot] = []
-	for month_end in month_ends:
+	for month_end in ends:
 		vouchers = open_items_query(company, month_end, None, precision, source).as_("vouchers")
 		t = source.table
 		wo_query = source.reading("ar_ledger_flows")
@@ -199,15 +202,3 @@ def loss_history(
 			for row in rows
 		]
 	return found
-
-
-def _month_ends(first: date | None, last: date | None) -> list[date]:
-	from frappe.utils import get_last_day
-
-	if first is None or last is None:
-		return []
-	ends, day = [], getdate(get_last_day(first))
-	while day <= last:
-		ends.append(day)
-		day = getdate(get_last_day(frappe.utils.add_days(day, 1)))
-	return ends

@@ -24,6 +24,7 @@ from ar_control import arguments, permissions
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.core import forecast as core
 from ar_control.core.money import ZERO, round_money
+from ar_control.core.period import month_ends
 from ar_control.core.problems import RuleError
 from ar_control.data import forecast as data
 from ar_control.data.dimensions import NOT_ASSIGNED
@@ -122,7 +123,7 @@ class BacktestOptions:
 				title=_("Invalid Backtest Range"),
 				exc=BacktestRangeError,
 			)
-		self.origins = data.month_ends(self.from_date, self.to_date)
+		self.origins = list(month_ends(self.from_date, self.to_date))
 		if not self.origins:
 			frappe.throw(
 				_("There is no month-end from {0} to {1} to make a forecast on.").format(
