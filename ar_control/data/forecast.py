@@ -27,6 +27,8 @@ date and one per age band and week; nothing loops over the ledger.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -34,7 +36,7 @@ from typing import NamedTuple
 
 import frappe
 from frappe.query_builder import Case, Criterion
-from frappe.query_builder.functions import Cast, Coalesce, Max, Round, Sum
+from frappe.query_builder.functions import Cast, Coalesce, Count, Max, Round, Sum
 from frappe.utils import add_days, add_months, getdate
 from pypika.terms import Function, ValueWrapper
 
@@ -48,6 +50,9 @@ from ar_control.data.receivables import currency_precision, open_items_query
 
 DEFAULT_HISTORY_MONTHS = 12
 PROFILE_MONTHS = 12  # month-ends the collection profile learns from
+# learnt profiles in the cache, by what they were learnt from (:func:`_profile_key`)
+PROFILE_CACHE = "ar_control_collection_profile"
+PROFILE_KEPT = 7 * 24 * 3600
 CHUNK = 5000  # names per IN list
 
 
@@ -518,6 +523,43 @@ def collection_profile(
 	source = source or ledger.source()
 	customers = list(customers) if customers is not None else None
 	precision = currency_precision()
+	key = _profile_key(company, ends, weeks, customers, bands, precision, source)
+	cached = frappe.cache.get_value(key)
+	if cached is not None:
+		return cached
+	profile = _learn_profile(company, ends, weeks, customers, bands, precision, source)
+	frappe.cache.set_value(key, profile, expires_in_sec=PROFILE_KEPT)
+	return profile
+
+
+def _profile_key(company, ends, weeks, customers, bands, precision, source: ledger.Source) -> str:
+	"""What a collection profile is learnt from, down to the ledger it reads: the month-ends,
+	the customers and bands, and the count and sum of the company's ledger rows up to the end of
+	the last month-end's weeks (one range of the flows index). A back-dated entry, a cancellation
+	or a reconciliation in that range changes the key, so the profile is learnt again; rows
+	posted later do not."""
+	t = source.table
+	rows, amount = (
+		source.reading("ar_ledger_flows")
+		.select(Count("*"), Sum(t.amount))
+		.where(Criterion.all(source.conditions(company, horizon_end(ends[-1], weeks))))
+		.run()[0]
+	)
+	basis = [
+		company,
+		[str(end) for end in ends],
+		weeks,
+		sorted(customers) if customers is not None else None,
+		[(band.first, band.last) for band in bands],
+		precision,
+		source.mirror,
+		rows,
+		str(to_decimal(amount)),
+	]
+	return f"{PROFILE_CACHE}:{hashlib.sha1(json.dumps(basis).encode()).hexdigest()}"
+
+
+def _learn_profile(company, ends, weeks, customers, bands, precision, source) -> core.CollectionProfile:
 	outstanding = _profile_outstanding(company, ends, customers, bands, precision, source)
 	collected_ = _profile_collected(company, ends, weeks, customers, bands, source)
 	totals = {
