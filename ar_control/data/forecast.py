@@ -524,7 +524,7 @@ def collection_profile(
 	customers = list(customers) if customers is not None else None
 	precision = currency_precision()
 	key = _profile_key(company, ends, weeks, customers, bands, precision, source)
-	cached = frappe.cache.get_value(key)
+	cached = frappe.cache.get_value(key, expires=True)  # kept with an expiry: not in frappe.local
 	if cached is not None:
 		return cached
 	profile = _learn_profile(company, ends, weeks, customers, bands, precision, source)

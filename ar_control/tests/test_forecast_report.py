@@ -426,6 +426,26 @@ class TestCollectionProfile(ARTestCase):
 		self.assertEqual(early.month_ends[-1], d("2026-02-28"))
 		self.assertIsNone(early.shares_for(100))
 
+	def test_the_profile_is_learnt_once_and_again_after_a_back_dated_payment_or_a_cancellation(self):
+		from unittest.mock import patch
+
+		learn = data._learn_profile
+		with patch.object(data, "_learn_profile", side_effect=learn) as learnt:
+			first = data.collection_profile(COMPANY, AS_OF, 4, self.history)
+			self.assertEqual(data.collection_profile(COMPANY, AS_OF, 4, self.history), first)
+			self.assertEqual(learnt.call_count, 1)  # the second request found it in the cache
+			# 100 more paid on H in the first week after 2026-04-30: band 91-180 got 470 there
+			late = make_payment(self.h, 100, "2026-05-04")
+			after = data.collection_profile(COMPANY, AS_OF, 4, self.history)
+			self.assertEqual(learnt.call_count, 2)
+			self.assertEqual(after.shares_for(107)[0], Decimal("0.127027"))  # 470 / 3700, 6 places
+			late.cancel()
+			self.assertEqual(data.collection_profile(COMPANY, AS_OF, 4, self.history), first)
+			# a payment after the profile's last week changes nothing it learns from
+			make_payment(self.h, 10, "2026-06-30")
+			self.assertEqual(data.collection_profile(COMPANY, AS_OF, 4, self.history), first)
+		self.assertEqual(learnt.call_count, 2)
+
 	def test_the_payment_ledger_itself_gives_the_same_profile(self):
 		mirrored = data.collection_profile(COMPANY, AS_OF, 4, self.history)
 		direct = ledger.Source(frappe.qb.DocType(ledger.LEDGER), False)
