@@ -427,10 +427,8 @@ class TestCollectionProfile(ARTestCase):
 		self.assertIsNone(early.shares_for(100))
 
 	def test_the_profile_is_learnt_once_and_again_after_a_back_dated_payment_or_a_cancellation(self):
-		from unittest.mock import patch
-
 		learn = data._learn_profile
-		with patch.object(data, "_learn_profile", side_effect=learn) as learnt:
+		with mock.patch.object(data, "_learn_profile", side_effect=learn) as learnt:
 			first = data.collection_profile(COMPANY, AS_OF, 4, self.history)
 			self.assertEqual(data.collection_profile(COMPANY, AS_OF, 4, self.history), first)
 			self.assertEqual(learnt.call_count, 1)  # the second request found it in the cache
