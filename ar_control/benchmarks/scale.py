@@ -9,6 +9,7 @@ the measurements interleaved (so a slow moment of the machine hurts both product
 - aging by customer: ERPNext's *Accounts Receivable Summary* and *AR Aging Analysis* by customer;
 - aging by voucher: ERPNext's *Accounts Receivable* and *AR Aging Analysis* by voucher;
 - *Sales Collection KPI* for the year and for the month of the as-of date;
+- the *Cash-in Forecast* for 13 weeks by week, against the time of AR Aging Analysis by voucher;
 - the credit decision for the customer with the most invoices and for the median customer:
   ERPNext's ``check_credit_limit`` and the app's ``credit.check.evaluate(lock=True)`` (median of
   many calls in one process, alternated), and how long a Sales Order submission holds the app's
