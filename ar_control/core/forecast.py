@@ -330,11 +330,26 @@ def collection_profile(
 def spread(outstanding: Decimal, shares: Sequence[Decimal], quantum: Decimal = CENT) -> tuple[Decimal, ...]:
 	"""The parts of ``outstanding`` expected in each week by ``shares`` (cumulative rounding:
 	each part ≥ 0, the parts add up to round(outstanding * Σ shares) ≤ outstanding)."""
-	parts: list[Decimal] = []
-	cumulative, before = ZERO, ZERO
+	return _spread_cumulative(outstanding, _cumulative(shares), quantum)
+
+
+def _cumulative(shares: Sequence[Decimal]) -> tuple[Decimal, ...]:
+	"""min(1, Σₖ≤w share(k)) for each week w."""
+	through: list[Decimal] = []
+	cumulative = ZERO
 	for share in shares:
 		cumulative += share
-		through = min(outstanding, round_money(outstanding * min(cumulative, ONE), quantum))
+		through.append(min(cumulative, ONE))
+	return tuple(through)
+
+
+def _spread_cumulative(
+	outstanding: Decimal, cumulative: Sequence[Decimal], quantum: Decimal
+) -> tuple[Decimal, ...]:
+	parts: list[Decimal] = []
+	before = ZERO
+	for share in cumulative:
+		through = min(outstanding, round_money(outstanding * share, quantum))
 		parts.append(through - before)
 		before = through
 	return tuple(parts)
@@ -472,44 +487,66 @@ class _Part(NamedTuple):
 	percent: Decimal | None = None  # the share expected, fixed (None: the recoverability curve)
 
 
+class _Context(NamedTuple):
+	"""What every item of one forecast shares: the first day, the weeks, the rounding quantum,
+	and each band's cumulative shares, worked out once (``_cumulative``)."""
+
+	as_of: date
+	start: date
+	weeks: int
+	quantum: Decimal
+	lateness: Lateness
+	profile: CollectionProfile
+	cumulative: dict[int, tuple[Decimal, ...]]
+	week_starts: tuple[date, ...]  # the first day of weeks 1 … N + 1 (N + 1: "later")
+
+
+def _context(
+	as_of: date,
+	weeks: int,
+	quantum: Decimal,
+	lateness: Lateness = NO_LATENESS,
+	profile: CollectionProfile = NO_PROFILE,
+) -> _Context:
+	start = first_day(as_of)
+	starts = tuple(start + timedelta(days=7 * k) for k in range(weeks + 1))
+	return _Context(as_of, start, weeks, quantum, lateness, profile, {}, starts)
+
+
 def _spread_parts(
-	item: ForecastItem, days: int, shares: Sequence[Decimal], as_of: date, weeks: int, quantum: Decimal
+	item: ForecastItem, days: int, shares: tuple[Decimal, ...], context: _Context
 ) -> list[_Part]:
 	"""A stale item by the profile: week w's part on the first day of week w, the part after
 	week N "later" (first day of week N + 1), the rest not expected (a part expected at 0 %)."""
-	start = first_day(as_of)
-	amounts = spread(item.outstanding, shares, quantum)
+	starts, weeks = context.week_starts, context.weeks
+	cumulative = context.cumulative.get(id(shares))
+	if cumulative is None:
+		cumulative = context.cumulative[id(shares)] = _cumulative(shares)
+	amounts = _spread_cumulative(item.outstanding, cumulative, context.quantum)
 	parts = [
-		_Part(item, amount, Source.PROFILE, days, start + timedelta(days=7 * k), HUNDRED)
+		_Part(item, amount, Source.PROFILE, days, starts[k], HUNDRED)
 		for k, amount in enumerate(amounts[:weeks])
 		if amount > 0
 	]
 	beyond = sum(amounts[weeks:], ZERO)
 	if beyond > 0:
-		parts.append(_Part(item, beyond, Source.PROFILE, days, start + timedelta(days=7 * weeks), HUNDRED))
+		parts.append(_Part(item, beyond, Source.PROFILE, days, starts[weeks], HUNDRED))
 	rest = item.outstanding - sum(amounts, ZERO)
 	if rest > 0:
-		parts.append(_Part(item, rest, Source.PROFILE, days, start + timedelta(days=7 * weeks), ZERO))
+		parts.append(_Part(item, rest, Source.PROFILE, days, starts[weeks], ZERO))
 	return parts
 
 
-def _parts(
-	item: ForecastItem,
-	as_of: date,
-	lateness: Lateness,
-	profile: CollectionProfile = NO_PROFILE,
-	weeks: int = DEFAULT_WEEKS,
-	quantum: Decimal = CENT,
-) -> list[_Part]:
-	start = first_day(as_of)
-	days, source = days_late_for(item, lateness)
+def _parts(item: ForecastItem, context: _Context) -> list[_Part]:
+	start = context.start
+	days, source = days_late_for(item, context.lateness)
 	habit = item.due_date + timedelta(days=days)
 	behaviour = max(start, habit)
 	promise = item.promise
 	if promise is None and habit < start:
-		shares = profile.shares_for((as_of - item.due_date).days)
+		shares = context.profile.shares_for((context.as_of - item.due_date).days)
 		if shares is not None:
-			return _spread_parts(item, days, shares, as_of, weeks, quantum)
+			return _spread_parts(item, days, shares, context)
 	if promise is None:
 		return [_Part(item, item.outstanding, source, days, behaviour)]
 	promised = min(promise.amount, item.outstanding)
@@ -523,48 +560,57 @@ def _parts(
 def _assemble(
 	parts: list[_Part],
 	credits: dict[str, Decimal],
-	as_of: date,
-	weeks: int,
+	context: _Context,
 	curve: Sequence[RecoveryStep] | None,
 	set_apart: list[SetApart],
-	quantum: Decimal,
 ) -> Forecast:
 	"""Discount, net the credits earliest first, bucket into weeks."""
+	as_of, start, weeks, quantum = context.as_of, context.start, context.weeks, context.quantum
+	rates: dict[int, Decimal] = {}  # the curve's percent per age, each looked up once
 	receipts: list[Receipt] = []
 	for part in parts:
-		age = (part.expected_date - part.item.due_date).days
+		item = part.item
+		age = (part.expected_date - item.due_date).days
 		if part.percent is not None:
 			share = part.percent
+		elif curve is None or age <= 0:
+			share = HUNDRED
 		else:
-			share = HUNDRED if curve is None or age <= 0 else recoverable(age, curve)
-		expected = min(part.outstanding, round_money(part.outstanding * share / HUNDRED, quantum))
+			share = rates.get(age)
+			if share is None:
+				share = rates[age] = recoverable(age, curve)
+		if share == HUNDRED:
+			expected = min(part.outstanding, round_money(part.outstanding, quantum))
+		else:
+			expected = min(part.outstanding, round_money(part.outstanding * share / HUNDRED, quantum))
+		week = max(0, (part.expected_date - start).days) // 7 + 1  # week_of, its first day known
 		receipts.append(
 			Receipt(
-				customer=part.item.customer,
-				voucher_type=part.item.voucher_type,
-				voucher_no=part.item.voucher_no,
-				due_date=part.item.due_date,
-				outstanding=part.outstanding,
-				source=part.source,
-				days_late=part.days_late,
-				expected_date=part.expected_date,
-				days_past_due=age,
-				recoverable_percent=share,
-				expected=expected,
-				credit_applied=ZERO,
-				amount=expected,
-				week=week_of(part.expected_date, as_of, weeks),
+				item.customer,
+				item.voucher_type,
+				item.voucher_no,
+				item.due_date,
+				part.outstanding,
+				part.source,
+				part.days_late,
+				part.expected_date,
+				age,
+				share,
+				expected,
+				ZERO,
+				expected,
+				week if week <= weeks else None,
 			)
 		)
 
+	# the credits, each customer's on its own receipts earliest first (only those customers'
+	# receipts are ordered: the others keep theirs whole)
 	left = dict(credits)
-	order = sorted(
-		range(len(receipts)),
-		key=lambda i: (receipts[i].expected_date, receipts[i].due_date, receipts[i].voucher_no, i),
-	)
-	for i in order:
+	owed = [i for i, receipt in enumerate(receipts) if left.get(receipt.customer, ZERO) > 0]
+	owed.sort(key=lambda i: (receipts[i].expected_date, receipts[i].due_date, receipts[i].voucher_no, i))
+	for i in owed:
 		receipt = receipts[i]
-		available = left.get(receipt.customer, ZERO)
+		available = left[receipt.customer]
 		if available <= 0:
 			continue
 		use = min(available, receipt.expected)
@@ -581,7 +627,7 @@ def _assemble(
 	ranges = week_ranges(as_of, weeks)
 	return Forecast(
 		as_of=as_of,
-		first_day=first_day(as_of),
+		first_day=start,
 		weeks=tuple(
 			Week(k + 1, r.first, r.last, amount)
 			for k, (r, amount) in enumerate(zip(ranges[:weeks], sums, strict=True))
@@ -616,6 +662,7 @@ def forecast(
 	by the collection ``profile`` where it has their band."""
 	items = list(items)
 	raise_if(check_weeks(weeks) + check_recovery(curve) + check_lateness(lateness) + check_items(items))
+	context = _context(as_of, weeks, quantum, lateness, profile)
 	parts: list[_Part] = []
 	set_apart: list[SetApart] = []
 	for item in items:
@@ -629,8 +676,8 @@ def forecast(
 				)
 			)
 			continue
-		parts.extend(_parts(item, as_of, lateness, profile, weeks, quantum))
-	return _assemble(parts, _credits(items), as_of, weeks, curve, set_apart, quantum)
+		parts.extend(_parts(item, context))
+	return _assemble(parts, _credits(items), context, curve, set_apart)
 
 
 def naive_forecast(
@@ -646,7 +693,7 @@ def naive_forecast(
 		for item in items
 		if item.outstanding > 0
 	]
-	return _assemble(parts, _credits(items), as_of, weeks, None, [], quantum)
+	return _assemble(parts, _credits(items), _context(as_of, weeks, quantum), None, [])
 
 
 # ---------------------------------------------------------------------------------------------
