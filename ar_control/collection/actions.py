@@ -235,6 +235,9 @@ def dunning_letter(level: Level, row, steps: list[Step], ctx: Context, settings)
 	)
 
 
+LETTER_TYPE = "AR Control Letter"  # the Dunning Type the ladder makes for a company without one
+
+
 def dunning_type_for(row, company: str) -> str:
 	"""The level's Dunning Type, else the company's default, else one made for the company."""
 	if row.dunning_type:
@@ -242,13 +245,21 @@ def dunning_type_for(row, company: str) -> str:
 	default = frappe.db.get_value("Dunning Type", {"company": company, "is_default": 1}, "name")
 	if default:
 		return default
-	abbr = frappe.get_cached_value("Company", company, "abbr")
-	name = f"AR Control Letter - {abbr}"
-	if not frappe.db.exists("Dunning Type", name):
+	made = frappe.db.get_value(
+		"Dunning Type", {"company": company, "dunning_type": ("like", f"{LETTER_TYPE}%")}, "name"
+	)
+	if made:
+		return made
+	# ERPNext keeps the Dunning Type's title unique across companies: the first company's letter
+	# is "AR Control Letter", another's carries its abbreviation
+	title = LETTER_TYPE
+	if frappe.db.exists("Dunning Type", {"dunning_type": title}):
+		title = f"{LETTER_TYPE} {frappe.get_cached_value('Company', company, 'abbr')}"
+	return (
 		frappe.get_doc(
 			{
 				"doctype": "Dunning Type",
-				"dunning_type": "AR Control Letter",
+				"dunning_type": title,
 				"company": company,
 				"dunning_letter_text": [
 					{
@@ -261,8 +272,10 @@ def dunning_type_for(row, company: str) -> str:
 					}
 				],
 			}
-		).insert(ignore_permissions=True)
-	return name
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
 
 
 def make_dunnings(row, steps: list[Step], ctx: Context) -> list:
