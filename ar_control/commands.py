@@ -1,10 +1,11 @@
-"""``bench --site SITE ar-control run-ladder [--date YYYY-MM-DD] [--dry-run]`` and
+"""``bench --site SITE ar-control run-ladder [--date YYYY-MM-DD] [--dry-run] [--company C]`` and
 ``bench --site SITE ar-control ledger [--rebuild]`` and
 ``bench --site SITE ar-control benchmark --invoices N [--repeat R] [--ladder]`` and
 ``bench --site SITE ar-control forecast-backtest [--company C] [--from D] [--to D] [--weeks N]``."""
 
 import click
 import frappe
+from frappe import _
 from frappe.commands import get_site, pass_context
 
 
@@ -18,8 +19,9 @@ def ar_control():
 	"--date", "date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Run as of this day (YYYY-MM-DD)."
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be done, change nothing.")
+@click.option("--company", help="Only this company's customers (default: every company).")
 @pass_context
-def run_ladder(context, date=None, dry_run=False):
+def run_ladder(context, date=None, dry_run=False, company=None):
 	"""Run the collection ladder and print what it did (or, dry, would do)."""
 	from ar_control.collection import ladder
 
@@ -27,7 +29,9 @@ def run_ladder(context, date=None, dry_run=False):
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
-		lines = ladder.run(date.date() if date else None, dry_run=dry_run)
+		if company and not frappe.db.exists("Company", company):
+			raise click.ClickException(_("Company {0} does not exist.").format(company))
+		lines = ladder.run(date.date() if date else None, dry_run=dry_run, company=company)
 		if dry_run:
 			frappe.db.rollback()
 		else:
@@ -145,6 +149,26 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 	lines.append("  ".join("-" * w for w in widths))
 	lines += ["  ".join(str(c).rjust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
 	return "\n".join(lines)
+
+
+@ar_control.command("demo")
+@click.option("--remove", "remove_it", is_flag=True, help="Remove the demo company and what belongs to it.")
+@click.option("--password", help="The demo users' password (default: a new one, printed).")
+@pass_context
+def demo(context, remove_it=False, password=None):
+	"""Make a demo company with 18 months of receivables, cases, assessments and KPIs."""
+	from ar_control.demo import make, remove
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		if remove_it:
+			remove.remove(echo=click.echo)
+		else:
+			make.make(password=password, echo=click.echo)
+	finally:
+		frappe.destroy()
 
 
 commands = [ar_control]

@@ -181,9 +181,14 @@ def invoice_states(names: Iterable[str]) -> dict[str, frappe._dict]:
 	return states
 
 
-def sync(today=None, customers: Iterable[tuple[str, str]] | None = None, commit_each: bool = True) -> dict:
-	"""Bring the open cases (of some customers, or all) in line with the ledger; open new ones
-	for customers with overdue invoices; close those with nothing overdue.
+def sync(
+	today=None,
+	customers: Iterable[tuple[str, str]] | None = None,
+	commit_each: bool = True,
+	company: str | None = None,
+) -> dict:
+	"""Bring the open cases (of some customers, of one company, or all) in line with the ledger;
+	open new ones for customers with overdue invoices; close those with nothing overdue.
 
 	The daily job commits each case (``commit_each``); a document event or a ladder step syncs
 	inside its own transaction and commits nothing."""
@@ -191,9 +196,11 @@ def sync(today=None, customers: Iterable[tuple[str, str]] | None = None, commit_
 	settings = get_settings()
 	pairs = None if customers is None else list(set(customers))
 	overdue_by_key: dict[tuple[str, str], list] = defaultdict(list)
-	for invoice in data.open_invoices(due_on_or_before=today - timedelta(days=1), customers=pairs):
+	for invoice in data.open_invoices(
+		due_on_or_before=today - timedelta(days=1), customers=pairs, company=company
+	):
 		overdue_by_key[(invoice.customer, invoice.company)].append(invoice)
-	cases = data.open_cases(pairs)
+	cases = data.open_cases(pairs, company)
 	if pairs is not None:
 		cases = {key: case for key, case in cases.items() if key in set(pairs)}
 	rows_by_case = data.case_rows(c.name for c in cases.values())

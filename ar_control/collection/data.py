@@ -31,9 +31,10 @@ def open_invoices(
 	due_on_or_before: date | None = None,
 	due_from: date | None = None,
 	customers: Iterable[tuple[str, str]] | None = None,
+	company: str | None = None,
 ) -> list[frappe._dict]:
 	"""Submitted Sales Invoices (no returns) with something outstanding; optionally only those
-	due on or before a date, from a date, or of some (customer, company) pairs."""
+	due on or before a date, from a date, of some (customer, company) pairs or of one company."""
 	si = frappe.qb.DocType("Sales Invoice")
 	query = (
 		frappe.qb.from_(si)
@@ -52,6 +53,8 @@ def open_invoices(
 		query = query.where(si.due_date <= due_on_or_before)
 	if due_from is not None:
 		query = query.where(si.due_date >= due_from)
+	if company is not None:
+		query = query.where(si.company == company)
 	if customers is not None:
 		pairs = list(customers)
 		if not pairs:
@@ -69,10 +72,14 @@ def _typed(rows: list[frappe._dict]) -> list[frappe._dict]:
 	return rows
 
 
-def open_cases(customers: Iterable[tuple[str, str]] | None = None) -> dict[tuple[str, str], frappe._dict]:
-	"""Open cases by (customer, company)."""
+def open_cases(
+	customers: Iterable[tuple[str, str]] | None = None, company: str | None = None
+) -> dict[tuple[str, str], frappe._dict]:
+	"""Open cases by (customer, company), of some pairs or of one company."""
 	case = frappe.qb.DocType("Collection Case")
 	query = frappe.qb.from_(case).select(case.star).where(case.status.notin(list(CLOSED)))
+	if company is not None:
+		query = query.where(case.company == company)
 	if customers is not None:
 		pairs = list(customers)
 		if not pairs:
@@ -114,10 +121,12 @@ def step_state(invoices: Iterable[str]) -> StepState:
 	return step_state_of(found)
 
 
-def ladder_candidates(today: date, levels, due_from: date | None = None) -> set[tuple[str, str]]:
+def ladder_candidates(
+	today: date, levels, due_from: date | None = None, company: str | None = None
+) -> set[tuple[str, str]]:
 	"""The (customer, company) pairs the ladder may have something to do for today: an open
 	invoice that has reached a level not recorded for it, a pending promise to pay on an open
-	case, or a redo a Credit Manager asked for and no run did yet.
+	case, or a redo a Credit Manager asked for and no run did yet (of one ``company`` if given).
 
 	A superset, worked out in SQL: the planner then decides for these customers alone (with all
 	their open invoices, as the minimum amounts need), so a day with nothing due costs one query,
@@ -177,6 +186,8 @@ def ladder_candidates(today: date, levels, due_from: date | None = None) -> set[
 		.where((log.outcome == REDO_REQUESTED) & ExistsCriterion(redo_done).negate())
 		.run()
 	}
+	if company is not None:
+		return {pair for pair in pairs if pair[1] == company}
 	return pairs
 
 

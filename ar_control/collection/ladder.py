@@ -81,8 +81,10 @@ def run(
 	time_budget: float | None = None,
 	slice_no: int = 0,
 	wait: float = 0,
+	company: str | None = None,
 ) -> list[str]:
-	"""Run the ladder for ``today``; returns one line per thing done (or, dry, to be done).
+	"""Run the ladder for ``today`` (for every company, or only ``company``); returns one line
+	per thing done (or, dry, to be done).
 
 	Only one run works at a time: a second one started meanwhile returns at once with a line
 	saying so (a continuation waits ``wait`` seconds for its turn). With ``time_budget``
@@ -90,18 +92,20 @@ def run(
 	day, after it has let go of the lock."""
 	today = utils.today(today)
 	if dry_run:
-		return work(today, dry_run=True)[0]
+		return work(today, dry_run=True, company=company)[0]
 	with RunLock(wait) as lock:
 		if not lock.held:
 			return [lock.busy_message()]
-		lines, unfinished = work(today, time_budget=time_budget)
+		lines, unfinished = work(today, time_budget=time_budget, company=company)
 	if unfinished:
-		continue_later(today, slice_no + 1, time_budget)
+		continue_later(today, slice_no + 1, time_budget, company)
 		lines.append(_("Time budget used up: the rest continues in a background job."))
 	return lines
 
 
-def work(today: date, dry_run: bool = False, time_budget: float | None = None) -> tuple[list[str], bool]:
+def work(
+	today: date, dry_run: bool = False, time_budget: float | None = None, company: str | None = None
+) -> tuple[list[str], bool]:
 	"""The run itself; returns its lines and whether customers were left for a continuation."""
 	deadline = None if time_budget is None else time.monotonic() + time_budget
 	settings = get_settings()
@@ -109,9 +113,9 @@ def work(today: date, dry_run: bool = False, time_budget: float | None = None) -
 	if not levels:
 		return [_("The collection ladder has no levels: nothing to do.")], False
 	if not dry_run:
-		cases.sync(today)
+		cases.sync(today, company=company)
 
-	result, invoices, state = plan(today, settings, levels)
+	result, invoices, state = plan(today, settings, levels, company)
 	groups: dict[tuple[str, str], list] = defaultdict(list)
 	broken: dict[tuple[str, str], list] = defaultdict(list)
 	for step in result.steps:
@@ -160,7 +164,9 @@ def execute_customer(key, steps, broken, today: date, settings, state) -> list[s
 	return []
 
 
-def continue_later(today: date, slice_no: int, time_budget: float = TIME_BUDGET) -> None:
+def continue_later(
+	today: date, slice_no: int, time_budget: float = TIME_BUDGET, company: str | None = None
+) -> None:
 	"""Enqueue the next slice of the day, with the same time budget. Each slice has its own job
 	id: a slice enqueued while the one before is still running is never taken for a duplicate of
 	it, and enqueueing the same slice twice queues it once."""
@@ -168,24 +174,26 @@ def continue_later(today: date, slice_no: int, time_budget: float = TIME_BUDGET)
 		"ar_control.collection.ladder.run",
 		queue="long",
 		timeout=int(time_budget) + CONTINUATION_WAIT + 300,
-		job_id=continuation_job_id(today, slice_no),
+		job_id=continuation_job_id(today, slice_no, company),
 		deduplicate=True,
 		today=str(today),
 		time_budget=time_budget,
 		slice_no=slice_no,
 		wait=CONTINUATION_WAIT,
+		company=company,
 	)
 
 
-def continuation_job_id(today: date, slice_no: int) -> str:
-	return f"ar_control_collection_ladder::{today}::{slice_no}"
+def continuation_job_id(today: date, slice_no: int, company: str | None = None) -> str:
+	scope = f"::{company}" if company else ""
+	return f"ar_control_collection_ladder::{today}::{slice_no}{scope}"
 
 
-def plan(today: date, settings, levels: list[escalation.Level]):
+def plan(today: date, settings, levels: list[escalation.Level], company: str | None = None):
 	earliest = min(level.days for level in levels)
 	start = getdate(settings.ladder_start_date) if settings.ladder_start_date else None
 	# only the customers with something to do today (one query), with all their open invoices
-	candidates = data.ladder_candidates(today, levels, start)
+	candidates = data.ladder_candidates(today, levels, start, company)
 	invoices = {
 		row.name: row
 		for row in data.open_invoices(

@@ -203,6 +203,21 @@ class TestLadder(CollectionCase):
 		self.assertEqual(len(email_queue_to(self.email)) + len(email_queue_to(other_email)), sent_first + 1)
 		self.assertEqual(frappe.db.count("Dunning", {"customer": ("in", customers)}), 2)
 
+	def test_a_run_for_one_company_leaves_the_other_companies_alone(self):
+		other_company = "_Test Company 1"
+		other = make_sales_invoice(self.customer, 500, "2026-05-02", DUE, company=other_company)
+		frappe.flags.current_date = "2026-06-16"
+		lines = ladder.run("2026-06-16", company=other_company)
+		self.assertEqual(len(steps_of(other.name)), 3, lines)
+		self.assertEqual(steps_of(self.invoice.name), [])
+		self.assertIsNone(case_of(self.customer))  # no case opened for COMPANY
+		self.assertTrue(
+			frappe.db.exists("Collection Case", {"customer": self.customer, "company": other_company})
+		)
+		lines = ladder.run("2026-06-16")  # every company: now COMPANY's invoice too, the other's not again
+		self.assertEqual(len(steps_of(self.invoice.name)), 3, lines)
+		self.assertEqual(len(steps_of(other.name)), 3)
+
 	def test_a_dry_run_says_what_it_would_do_and_does_nothing(self):
 		frappe.flags.current_date = "2026-06-16"
 		lines = ladder.run("2026-06-16", dry_run=True)
@@ -337,13 +352,14 @@ class TestSettlements(CollectionCase):
 			self.assertEqual(case_of(self.customer).status, "Open")
 			failed = settlement.flush()  # what the commit runs next
 		self.assertEqual(sorted(failed), sorted([payment.name, journal.name]))
+		# the app's own entries (ERPNext may log others meanwhile, e.g. an exchange rate it could
+		# not fetch on an offline machine)
 		new_logs = frappe.get_all(
 			"Error Log",
-			filters={"name": ("not in", list(logs_before) or [""])},
+			filters={"name": ("not in", list(logs_before) or [""]), "method": ("like", "AR Control: %")},
 			fields=["method", "reference_name"],
 		)
 		self.assertEqual(sorted(log.reference_name for log in new_logs), sorted([payment.name, journal.name]))
-		self.assertTrue(all(log.method.startswith("AR Control: ") for log in new_logs))
 		self.assertEqual(app_errors()["value"], errors_before + 2)
 		# the daily run brings the case in line with the ledger anyway
 		self.run_on("2026-06-06")
