@@ -6,9 +6,9 @@ frappe.ui.form.on("Collection Case", {
 		if (frm.is_new()) {
 			return;
 		}
-		frm.add_custom_button(__("Add Activity"), () => {
-			frappe.new_doc("Collection Activity", { collection_case: frm.doc.name });
-		});
+		if (frappe.model.can_create("Collection Activity")) {
+			frm.add_custom_button(__("Add Activity"), () => add_activity(frm));
+		}
 		frm.add_custom_button(
 			__("Activity Log"),
 			() => frappe.set_route("List", "Collection Activity", { collection_case: frm.doc.name }),
@@ -73,3 +73,58 @@ frappe.ui.form.on("Collection Case", {
 		}
 	},
 });
+
+// An entry of the evidence file, added in a dialog: the activity is created, never edited (its
+// roles may create it but not write it, so the plain form would open read-only for them).
+function add_activity(frm) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Add Activity"),
+		fields: [
+			{
+				fieldname: "activity_type",
+				fieldtype: "Select",
+				label: __("Type"),
+				options: ["Call", "Email", "Letter", "Visit", "Legal Step", "Note"],
+				default: "Call",
+				reqd: 1,
+			},
+			{
+				fieldname: "contact",
+				fieldtype: "Link",
+				label: __("Contact"),
+				options: "Contact",
+				get_query: () => ({
+					filters: { link_doctype: "Customer", link_name: frm.doc.customer },
+				}),
+			},
+			{
+				fieldname: "sales_invoice",
+				fieldtype: "Select",
+				label: __("Sales Invoice"),
+				options: ["", ...(frm.doc.invoices || []).map((row) => row.sales_invoice)],
+			},
+			{ fieldname: "summary", fieldtype: "Small Text", label: __("Summary"), reqd: 1 },
+			{ fieldname: "outcome", fieldtype: "Data", label: __("Outcome") },
+			{ fieldname: "next_action_date", fieldtype: "Date", label: __("Next Action Date") },
+		],
+		primary_action_label: __("Add"),
+		primary_action(values) {
+			frappe
+				.xcall("frappe.client.insert", {
+					doc: {
+						doctype: "Collection Activity",
+						collection_case: frm.doc.name,
+						activity_date: frappe.datetime.now_datetime(),
+						user: frappe.session.user,
+						...values,
+					},
+				})
+				.then(() => {
+					dialog.hide();
+					frappe.show_alert({ message: __("Activity added"), indicator: "green" });
+					frm.reload_doc();
+				});
+		},
+	});
+	dialog.show();
+}
