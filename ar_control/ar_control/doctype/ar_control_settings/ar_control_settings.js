@@ -19,4 +19,19 @@ frappe.ui.form.on("AR Control Settings", {
 			filters: { company: locals[cdt][cdn].company, is_group: 0 },
 		}));
 	},
+	refresh(frm) {
+		if (!frappe.user.has_role("System Manager")) return;
+		const call = (method) =>
+			frappe.call({ method, freeze: true }).then((r) => frappe.msgprint(r.message));
+		frm.add_custom_button(__("Make Demo Company"), () => call("ar_control.demo.api.make_demo"), __("Demo"));
+		frm.add_custom_button(
+			__("Remove Demo Company"),
+			() =>
+				frappe.confirm(
+					__("Delete the demo company and everything that belongs to it?"),
+					() => call("ar_control.demo.api.remove_demo")
+				),
+			__("Demo")
+		);
+	},
 });

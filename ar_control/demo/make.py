@@ -1,0 +1,685 @@
+"""``bench --site SITE ar-control demo``: the demo company, made through ERPNext's own documents.
+
+The story (who buys, who pays how) is :mod:`ar_control.demo.plan`; this module acts it out day
+by day: masters first, then every order, delivery, invoice, credit note, advance and payment on
+its own date, the way users post them (Sales Order, Delivery Note made from it, Sales Invoice
+made from the delivery, Payment Entry made from the invoice). Over the last 60 days the ladder
+runs each day for the demo company alone, and the collector's work happens on the days a
+collector would do it: calls logged, a promise kept, a promise broken, a dispute. Credit
+assessments are approved 90 days back, so the last months run under the limits and grades
+they set; targets and monthly KPI snapshots close it.
+
+Every master hangs below a node named ``plan.ROOT`` (customer group, territory, sales person,
+item group) or, for users, has the e-mail domain ``plan.EMAIL_DOMAIN``: that is how
+:mod:`ar_control.demo.remove` finds what belongs to the demo and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from ar_control import utils
+from ar_control.demo import plan as story
+
+MANIFEST = "ar_control_demo"  # a default holding what the demo made outside its company
+OVER_LIMIT = "DEMO-OVER-LIMIT"  # the customer's purchase order number of the draft over the limit
+
+
+def exists() -> bool:
+	return bool(frappe.db.exists("Company", story.COMPANY))
+
+
+def make(today: date | None = None, password: str | None = None, echo: Callable[[str], None] = print) -> dict:
+	"""Make the demo (once: a second call says it exists and changes nothing)."""
+	if exists():
+		echo(_("The demo company {0} exists already; nothing was changed.").format(story.COMPANY))
+		return {"exists": True}
+	today = utils.today(today)
+	the_plan = story.plan(today)
+	made = Demo(the_plan, password or frappe.generate_hash(length=12), echo)
+	try:
+		made.build()
+	finally:
+		frappe.flags.current_date = None
+	return made.summary()
+
+
+class Demo:
+	def __init__(self, the_plan: story.Plan, password: str, echo: Callable[[str], None]):
+		self.plan = the_plan
+		self.password = password
+		self.echo = echo
+		self.orders: dict[int, str] = {}  # plan sale number -> Sales Order
+		self.invoices: dict[int, str] = {}  # plan sale number -> Sales Invoice
+		self.blocked: list[str] = []  # orders the credit check kept in draft
+		self.users: dict[str, str] = {}
+		self.manifest: dict[str, list[str]] = {"Currency Exchange": [], "Fiscal Year": []}
+		self.counts: dict[str, int] = {}
+
+	# --- the whole run ----------------------------------------------------------------------------
+
+	def build(self) -> None:
+		self.echo(_("Making the demo company {0}…").format(story.COMPANY))
+		self.masters()
+		frappe.db.set_default(MANIFEST, json.dumps(self.manifest))
+		frappe.db.commit()
+		ladder_from = self.plan.today - timedelta(days=story.LADDER_DAYS)
+		assessed_on = self.plan.today - timedelta(days=90)
+		by_day: dict[date, list[story.Event]] = {}
+		for event in self.plan.events:
+			by_day.setdefault(event.day, []).append(event)
+		day = self.plan.first_day
+		while day <= self.plan.today:
+			frappe.flags.current_date = day
+			for event in by_day.get(day, []):
+				self.post(event)
+			if day == assessed_on:
+				self.assess(day)
+			if day >= ladder_from:
+				self.collector_work(day)
+				self.run_ladder(day)
+			frappe.db.commit()
+			if day.day == 1:
+				self.echo(_("… {0}").format(day.strftime("%Y-%m")))
+			day += timedelta(days=1)
+		frappe.flags.current_date = None
+		self.month_end()
+		self.blocked_order()
+		frappe.db.commit()
+
+	def summary(self) -> dict:
+		lines = [
+			_("Demo company {0} made.").format(story.COMPANY),
+			*(f"  {doctype}: {count}" for doctype, count in sorted(self.counts.items())),
+			_("Users (password: {0}):").format(self.password),
+			*(f"  {user} ({role})" for role, user in self.users.items()),
+		]
+		for line in lines:
+			self.echo(line)
+		return {"exists": False, "counts": self.counts, "users": self.users, "password": self.password}
+
+	def count(self, doctype: str) -> None:
+		self.counts[doctype] = self.counts.get(doctype, 0) + 1
+
+	# --- masters ----------------------------------------------------------------------------------
+
+	def masters(self) -> None:
+		abbr = story.ABBR
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": story.COMPANY,
+				"abbr": abbr,
+				"default_currency": story.CURRENCY,
+				"country": story.COUNTRY,
+				"create_chart_of_accounts_based_on": "Standard Template",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
+		self.fiscal_years()
+		self.exchange_rates()
+		self.foreign_receivable = (
+			frappe.get_doc(
+				{
+					"doctype": "Account",
+					"account_name": f"Debtors {story.FOREIGN_CURRENCY}",
+					"parent_account": frappe.db.get_value(
+						"Account",
+						{"company": story.COMPANY, "account_type": "Receivable", "is_group": 0},
+						"parent_account",
+					),
+					"company": story.COMPANY,
+					"account_type": "Receivable",
+					"account_currency": story.FOREIGN_CURRENCY,
+				}
+			)
+			.insert(ignore_permissions=True)
+			.name
+		)
+
+		tree("Customer Group", "customer_group_name", story.ROOT, "All Customer Groups")
+		for group, _days in story.GROUPS:
+			tree("Customer Group", "customer_group_name", group, story.ROOT, is_group=0)
+		tree("Territory", "territory_name", story.ROOT, "All Territories")
+		for territory in story.TERRITORIES:
+			tree("Territory", "territory_name", territory, story.ROOT, is_group=0)
+		tree("Item Group", "item_group_name", story.ROOT, "All Item Groups", is_group=0)
+		for code, name in story.ITEMS:
+			frappe.get_doc(
+				{
+					"doctype": "Item",
+					"item_code": code,
+					"item_name": name,
+					"item_group": story.ROOT,
+					"stock_uom": "Nos",
+					"is_stock_item": 0,
+					"include_item_in_manufacturing": 0,
+				}
+			).insert(ignore_permissions=True)
+		for currency in (story.CURRENCY, story.FOREIGN_CURRENCY):
+			frappe.get_doc(
+				{
+					"doctype": "Price List",
+					"price_list_name": f"{story.ROOT} {currency}",
+					"currency": currency,
+					"selling": 1,
+				}
+			).insert(ignore_permissions=True)
+
+		self.users["Credit Manager"] = self.user(
+			*story.CREDIT_MANAGER, ["Credit Manager", "Accounts Manager", "Sales Manager"]
+		)
+		self.users["Collector"] = self.user(*story.COLLECTOR, ["Collector", "Accounts User"])
+		tree("Sales Person", "sales_person_name", story.ROOT, "Sales Team")
+		for name, login in story.SALES_PERSONS:
+			user = self.user(name, login, ["Sales User"])
+			self.users[name] = user
+			employee = frappe.get_doc(
+				{
+					"doctype": "Employee",
+					"first_name": name.removeprefix("Demo Sales "),
+					"company": story.COMPANY,
+					"user_id": user,
+					"gender": "Female" if frappe.db.exists("Gender", "Female") else None,
+					"date_of_birth": "1990-05-01",
+					"date_of_joining": str(self.plan.first_day),
+					"status": "Active",
+				}
+			).insert(ignore_permissions=True)
+			tree("Sales Person", "sales_person_name", name, story.ROOT, is_group=0, employee=employee.name)
+
+		for customer in self.plan.customers:
+			doc = frappe.get_doc(
+				{
+					"doctype": "Customer",
+					"customer_name": customer.name,
+					"customer_type": "Company",
+					"customer_group": customer.group,
+					"territory": customer.territory,
+					"default_currency": customer.currency,
+					"default_price_list": f"{story.ROOT} {customer.currency}",
+					"ar_collector": self.users["Collector"],
+					"ar_finance_owner": self.users["Credit Manager"],
+				}
+			)
+			if customer.currency == story.FOREIGN_CURRENCY:
+				doc.append("accounts", {"company": story.COMPANY, "account": self.foreign_receivable})
+			doc.insert(ignore_permissions=True)
+			frappe.get_doc(
+				{
+					"doctype": "Contact",
+					"first_name": "Accounts Payable",
+					"last_name": customer.name[:30],
+					"is_billing_contact": 1,
+					"email_ids": [
+						{
+							"email_id": f"ap.{doc.name[:20].lower().replace(' ', '-').replace(',', '').replace('.', '')}@customers.{story.EMAIL_DOMAIN}",
+							"is_primary": 1,
+						}
+					],
+					"links": [{"link_doctype": "Customer", "link_name": doc.name}],
+				}
+			).insert(ignore_permissions=True)
+		for person, _login in story.SALES_PERSONS:
+			frappe.get_doc(
+				{
+					"doctype": "Collection Target",
+					"company": story.COMPANY,
+					"sales_person": person,
+					"target_dso": 45,
+					"target_collection_rate": 85,
+				}
+			).insert(ignore_permissions=True)
+		frappe.get_doc(
+			{
+				"doctype": "Collection Target",
+				"company": story.COMPANY,
+				"target_dso": 50,
+				"target_collection_rate": 85,
+			}
+		).insert(ignore_permissions=True)
+
+	def user(self, full_name: str, login: str, roles: list[str]) -> str:
+		email = f"{login}@{story.EMAIL_DOMAIN}"
+		first, _sep, last = full_name.removeprefix("Demo ").rpartition(" ")
+		doc = frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": first,
+				"last_name": last,
+				"send_welcome_email": 0,
+				"new_password": self.password,
+				"roles": [{"role": role} for role in roles if frappe.db.exists("Role", role)],
+			}
+		)
+		doc.flags.no_welcome_mail = True
+		doc.insert(ignore_permissions=True)
+		frappe.db.set_default("company", story.COMPANY, parent=email)
+		return email
+
+	def fiscal_years(self) -> None:
+		from erpnext.accounts.utils import get_fiscal_year
+
+		for year in range(self.plan.first_day.year, self.plan.today.year + 2):
+			if all(
+				get_fiscal_year(day, company=story.COMPANY, boolean=True)
+				for day in (f"{year}-01-01", f"{year}-12-31")
+			):
+				continue
+			name = (
+				frappe.get_doc(
+					{
+						"doctype": "Fiscal Year",
+						"year": f"{story.ROOT} {year}",
+						"year_start_date": f"{year}-01-01",
+						"year_end_date": f"{year}-12-31",
+						"companies": [{"company": story.COMPANY}],
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+			self.manifest["Fiscal Year"].append(name)
+
+	def exchange_rates(self) -> None:
+		"""A USD rate on the first of every month (ERPNext never asks the internet for one)."""
+		month = self.plan.first_day
+		index = 0
+		while month <= self.plan.today:
+			rate = 7.10 + (index % 5) * 0.04
+			if not frappe.db.exists(
+				"Currency Exchange",
+				{"date": month, "from_currency": story.FOREIGN_CURRENCY, "to_currency": story.CURRENCY},
+			):
+				doc = frappe.get_doc(
+					{
+						"doctype": "Currency Exchange",
+						"date": month,
+						"from_currency": story.FOREIGN_CURRENCY,
+						"to_currency": story.CURRENCY,
+						"exchange_rate": rate,
+						"for_buying": 1,
+						"for_selling": 1,
+					}
+				).insert(ignore_permissions=True)
+				self.manifest["Currency Exchange"].append(doc.name)
+			month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+			index += 1
+
+	# --- the documents ----------------------------------------------------------------------------
+
+	def rate(self, customer: story.Customer, day: date) -> float:
+		if customer.currency == story.CURRENCY:
+			return 1.0
+		from erpnext.setup.utils import get_exchange_rate
+
+		return flt(get_exchange_rate(customer.currency, story.CURRENCY, str(day)))
+
+	def post(self, event: story.Event) -> None:
+		customer = self.plan.customer(event.customer)
+		if event.kind == story.ORDER:
+			self.order(customer, self.plan.sales[event.sale])
+		elif event.kind == story.INVOICE and event.sale in self.orders:
+			self.deliver_and_invoice(customer, self.plan.sales[event.sale])
+		elif event.kind == story.PAYMENT and event.sale in self.invoices:
+			self.payment(customer, event)
+		elif event.kind == story.CREDIT_NOTE and event.sale in self.invoices:
+			self.credit_note(event)
+		elif event.kind == story.ADVANCE:
+			self.advance(customer, event)
+
+	def order(self, customer: story.Customer, sale: story.Sale) -> None:
+		doc = frappe.get_doc(
+			{
+				"doctype": "Sales Order",
+				"company": story.COMPANY,
+				"customer": customer.name,
+				"transaction_date": sale.ordered,
+				"delivery_date": sale.invoiced,
+				"currency": customer.currency,
+				"conversion_rate": self.rate(customer, sale.ordered),
+				"selling_price_list": f"{story.ROOT} {customer.currency}",
+				"plc_conversion_rate": self.rate(customer, sale.ordered),
+				"items": [
+					{
+						"item_code": sale.item,
+						"qty": 10,
+						"rate": flt(sale.amount / 10),
+						"delivery_date": sale.invoiced,
+					}
+				],
+				"sales_team": [{"sales_person": customer.sales_person, "allocated_percentage": 100}],
+			}
+		)
+		doc.insert(ignore_permissions=True)
+		frappe.db.savepoint("ar_demo_order")
+		try:
+			doc.submit()
+		except frappe.ValidationError:
+			# blocked by the credit check (on hold, over the limit, overdue): the credit manager
+			# lets a customer that pays, if late, go on; a defaulter's order stays a draft
+			frappe.db.rollback(save_point="ar_demo_order")
+			frappe.clear_messages()
+			if customer.behaviour == "defaulter" or not self.override(doc.name):
+				self.blocked.append(doc.name)
+				self.count("Sales Order (blocked, draft)")
+				return
+		self.orders[sale.number] = doc.name
+		self.count("Sales Order")
+
+	def override(self, order: str) -> bool:
+		"""The credit manager submits the blocked order with a reason (Credit Override Log)."""
+		doc = frappe.get_doc("Sales Order", order)
+		doc.ar_credit_override_reason = _(
+			"Long-standing customer; the overdue invoices are in its next payment run."
+		)
+		frappe.db.savepoint("ar_demo_override")
+		frappe.set_user(self.users["Credit Manager"])
+		try:
+			doc.submit()
+		except frappe.ValidationError:
+			frappe.db.rollback(save_point="ar_demo_override")
+			frappe.clear_messages()
+			return False
+		finally:
+			frappe.set_user("Administrator")
+		self.count("Sales Order (credit check overridden)")
+		return True
+
+	def deliver_and_invoice(self, customer: story.Customer, sale: story.Sale) -> None:
+		from erpnext.selling.doctype.sales_order.sales_order import make_delivery_note
+		from erpnext.stock.doctype.delivery_note.delivery_note import make_sales_invoice
+
+		note = make_delivery_note(self.orders[sale.number])
+		note.set_posting_time = 1
+		note.posting_date = sale.invoiced
+		note.insert(ignore_permissions=True)
+		note.submit()
+		self.count("Delivery Note")
+		invoice = make_sales_invoice(note.name)
+		invoice.set_posting_time = 1
+		invoice.posting_date = sale.invoiced
+		invoice.conversion_rate = self.rate(customer, sale.invoiced)
+		invoice.payment_terms_template = None
+		invoice.payment_schedule = []
+		invoice.due_date = sale.due
+		invoice.insert(ignore_permissions=True)
+		invoice.submit()
+		self.invoices[sale.number] = invoice.name
+		self.count("Sales Invoice")
+
+	def payment(self, customer: story.Customer, event: story.Event) -> None:
+		from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
+
+		invoice = self.invoices[event.sale]
+		outstanding = flt(frappe.db.get_value("Sales Invoice", invoice, "outstanding_amount"))
+		amount = min(flt(event.amount), outstanding)
+		if amount <= 0:
+			return
+		if not [e for e in self.plan.payments_of(event.sale) if e.day > event.day]:
+			amount = outstanding  # the last payment settles what the invoice still owes
+		entry = get_payment_entry("Sales Invoice", invoice, party_amount=amount)
+		entry.posting_date = event.day
+		entry.reference_no = f"DEMO-{event.day:%Y%m%d}-{event.sale}"
+		entry.reference_date = event.day
+		rate = self.rate(customer, event.day)
+		entry.source_exchange_rate = rate
+		entry.paid_amount = amount
+		entry.received_amount = flt(amount * rate, 2)
+		entry.base_paid_amount = flt(amount * rate, 2)
+		for reference in entry.references:
+			reference.allocated_amount = amount
+		entry.insert(ignore_permissions=True)
+		entry.submit()
+		self.count("Payment Entry")
+
+	def credit_note(self, event: story.Event) -> None:
+		from erpnext.accounts.doctype.sales_invoice.sales_invoice import make_sales_return
+
+		note = make_sales_return(self.invoices[event.sale])
+		note.set_posting_time = 1
+		note.posting_date = event.day
+		note.due_date = event.day
+		note.payment_schedule = []
+		note.items = note.items[:1]
+		note.items[0].qty = -1  # one of the ten units, at the invoice's rate
+		note.update_outstanding_for_self = 0
+		note.insert(ignore_permissions=True)
+		note.submit()
+		self.count("Sales Invoice (credit note)")
+
+	def advance(self, customer: story.Customer, event: story.Event) -> None:
+		company = frappe.get_cached_doc("Company", story.COMPANY)
+		frappe.get_doc(
+			{
+				"doctype": "Payment Entry",
+				"payment_type": "Receive",
+				"company": story.COMPANY,
+				"posting_date": event.day,
+				"party_type": "Customer",
+				"party": customer.name,
+				"paid_from": company.default_receivable_account,
+				"paid_to": company.default_cash_account,
+				"paid_amount": flt(event.amount),
+				"received_amount": flt(event.amount),
+				"source_exchange_rate": 1,
+				"target_exchange_rate": 1,
+				"reference_no": f"DEMO-ADVANCE-{event.day:%Y%m%d}",
+				"reference_date": event.day,
+			}
+		).insert(ignore_permissions=True).submit()
+		self.count("Payment Entry (advance)")
+
+	# --- credit, collection, month-end ------------------------------------------------------------
+
+	def assess(self, day: date) -> None:
+		"""Every customer with history assessed and approved: the manual factors scored by how the
+		customer has behaved (a credit manager's judgement), the payment behaviour from the ledger."""
+		scores = {
+			"punctual": 85,
+			"advance": 80,
+			"late": 70,
+			"foreign": 70,
+			"partial": 60,
+			"chronic": 50,
+			"defaulter": 30,
+		}
+		for customer in self.plan.customers:
+			if customer.behaviour not in scores:
+				continue
+			doc = frappe.get_doc(
+				{
+					"doctype": "Credit Assessment",
+					"customer": customer.name,
+					"company": story.COMPANY,
+					"assessment_date": day,
+				}
+			)
+			doc.insert(ignore_permissions=True)
+			for row in doc.factors:
+				if row.basis == "Manual" or not row.score:
+					row.score = scores[customer.behaviour]
+			doc.save(ignore_permissions=True)
+			doc.submit()
+			self.count("Credit Assessment")
+
+	def run_ladder(self, day: date) -> None:
+		from ar_control.collection import ladder
+
+		ladder.run(day, company=story.COMPANY)
+
+	def open_case(self, customer: str) -> frappe.model.document.Document | None:
+		name = frappe.db.get_value(
+			"Collection Case",
+			{
+				"customer": customer,
+				"company": story.COMPANY,
+				"status": ("not in", ["Closed", "Closed – Written Off"]),
+			},
+			"name",
+		)
+		return frappe.get_doc("Collection Case", name) if name else None
+
+	def call(self, case, day: date, summary: str, outcome: str, next_action: date | None) -> None:
+		frappe.get_doc(
+			{
+				"doctype": "Collection Activity",
+				"collection_case": case.name,
+				"customer": case.customer,
+				"activity_type": "Call",
+				"activity_date": f"{day} 10:30:00",
+				"user": self.users["Collector"],
+				"summary": summary,
+				"outcome": outcome,
+				"next_action_date": next_action,
+			}
+		).insert(ignore_permissions=True)
+		self.count("Collection Activity (call)")
+
+	def collector_work(self, day: date) -> None:
+		"""What the collector does on some days of the last 60: the story's calls, promises and
+		dispute, each on the case the ladder opened."""
+		back = (self.plan.today - day).days
+		if back == 45:
+			for customer in self.plan.of("chronic")[:4]:
+				if case := self.open_case(customer.name):
+					self.call(
+						case,
+						day,
+						_("Called accounts payable: the invoices are in their next payment run."),
+						_("Payment expected"),
+						day + timedelta(days=7),
+					)
+		if back == 35:
+			self.promise(day, kept=True)
+		if back == 30:
+			self.promise(day, kept=False)
+		if back == 20:
+			self.dispute(day)
+		if back == 5:
+			for customer in self.plan.of("defaulter"):
+				if case := self.open_case(customer.name):
+					self.call(
+						case,
+						day,
+						_("No answer from the customer's finance department; left a message."),
+						_("No contact"),
+						self.plan.today + timedelta(days=2),
+					)
+
+	def promise(self, day: date, kept: bool) -> None:
+		"""A promise on an overdue invoice: one the customer will pay on the promised day (kept),
+		or a defaulter's (broken)."""
+		kinds = ("chronic", "late") if kept else ("defaulter",)
+		for customer in [c for kind in kinds for c in self.plan.of(kind)]:
+			case = self.open_case(customer.name)
+			if not case:
+				continue
+			for row in case.invoices:
+				sale = next((n for n, name in self.invoices.items() if name == row.sales_invoice), None)
+				payments = [e for e in self.plan.payments_of(sale)] if sale else []
+				if kept:
+					coming = [
+						e
+						for e in payments
+						if day + timedelta(days=3) <= e.day <= self.plan.today - timedelta(days=3)
+					]
+					if not coming:
+						continue
+					promised_on = coming[0].day
+				else:
+					if payments:
+						continue
+					promised_on = day + timedelta(days=5)
+				row.promised_date = promised_on
+				row.promised_amount = row.outstanding_amount
+				case.save(ignore_permissions=True)
+				self.call(
+					case,
+					day,
+					_("The customer promised to pay {0} by {1}.").format(row.sales_invoice, promised_on),
+					_("Promise to pay"),
+					promised_on,
+				)
+				self.count("Promise to pay")
+				return
+
+	def dispute(self, day: date) -> None:
+		for customer in self.plan.of("partial"):
+			case = self.open_case(customer.name)
+			if case and case.invoices:
+				row = case.invoices[0]
+				row.disputed = 1
+				row.dispute_reason = _("Ten units delivered short; the customer asks for a credit note.")
+				case.save(ignore_permissions=True)
+				self.count("Dispute")
+				return
+
+	def month_end(self) -> None:
+		"""KPI snapshots of the last 12 complete months."""
+		from ar_control.core.period import month_of
+		from ar_control.kpi.snapshots import write_snapshots
+
+		month = month_of(self.plan.today).start
+		for _i in range(12):
+			month = month_of(month - timedelta(days=1)).start
+			self.counts["Collection KPI Snapshot"] = self.counts.get("Collection KPI Snapshot", 0) + len(
+				write_snapshots(story.COMPANY, month_of(month))
+			)
+		frappe.db.commit()
+
+	def blocked_order(self) -> None:
+		"""A draft order of a key account over its credit limit: what the credit panel blocks."""
+		for customer in self.plan.of("punctual"):
+			limit = flt(
+				frappe.db.get_value(
+					"Customer Credit Limit",
+					{"parent": customer.name, "company": story.COMPANY},
+					"credit_limit",
+				)
+			)
+			if customer.group != story.GROUPS[0][0] or not limit:
+				continue
+			frappe.flags.current_date = self.plan.today
+			doc = frappe.get_doc(
+				{
+					"doctype": "Sales Order",
+					"company": story.COMPANY,
+					"customer": customer.name,
+					"transaction_date": self.plan.today,
+					"delivery_date": self.plan.today + timedelta(days=7),
+					"po_no": OVER_LIMIT,
+					"currency": customer.currency,
+					"selling_price_list": f"{story.ROOT} {customer.currency}",
+					"items": [
+						{
+							"item_code": story.ITEMS[0][0],
+							"qty": 10,
+							"rate": flt(Decimal(limit) / 10 * Decimal("1.2"), 0),
+							"delivery_date": self.plan.today + timedelta(days=7),
+						}
+					],
+					"sales_team": [{"sales_person": customer.sales_person, "allocated_percentage": 100}],
+				}
+			).insert(ignore_permissions=True)
+			frappe.flags.current_date = None
+			self.blocked.append(doc.name)
+			self.count("Sales Order (over the limit, draft)")
+			return
+
+
+def tree(doctype: str, name_field: str, name: str, parent: str, is_group: int = 1, **fields) -> str:
+	parent_field = f"parent_{frappe.scrub(doctype)}"
+	if not frappe.db.exists(doctype, name):
+		frappe.get_doc(
+			{"doctype": doctype, name_field: name, parent_field: parent, "is_group": is_group, **fields}
+		).insert(ignore_permissions=True)
+	return name
