@@ -102,6 +102,18 @@ def take_promises_and_disputes(doc) -> None:
 			or flt(old.promised_amount) != flt(row.promised_amount)
 		)
 		if new_promise:
+			if flt(row.outstanding_amount) <= 0:
+				frappe.throw(
+					_("Invoice {0} has nothing outstanding: there is nothing to promise on it.").format(
+						row.sales_invoice
+					),
+					title=_("Promise to Pay"),
+				)
+			if flt(row.promised_amount) < 0:
+				frappe.throw(
+					_("The amount promised on invoice {0} must not be negative.").format(row.sales_invoice),
+					title=_("Promise to Pay"),
+				)
 			if not flt(row.promised_amount):
 				row.promised_amount = row.outstanding_amount
 			row.promise_status = "Pending"

@@ -253,6 +253,26 @@ class TestPromisesAndDisputes(CollectionCase):
 		case.save()
 		return case
 
+	def test_no_promise_on_a_paid_invoice_nor_of_a_negative_amount(self):
+		other = make_sales_invoice(self.customer, 400, "2026-05-02", DUE)
+		self.run_on("2026-06-02")
+		make_payment(self.invoice, 1000, "2026-06-03")
+		after_commit()
+		case = case_of(self.customer)
+		rows = {row.sales_invoice: row for row in case.invoices}
+		self.assertEqual(rows[self.invoice.name].outstanding_amount, 0)  # kept on the open case
+		rows[self.invoice.name].promised_date = "2026-06-20"
+		with self.assertRaises(frappe.ValidationError) as caught:
+			case.save()
+		self.assertIn(f"Invoice {self.invoice.name} has nothing outstanding", str(caught.exception))
+		case = case_of(self.customer)
+		row = next(r for r in case.invoices if r.sales_invoice == other.name)
+		row.promised_date, row.promised_amount = "2026-06-20", -5
+		with self.assertRaises(frappe.ValidationError) as caught:
+			case.save()
+		self.assertIn("must not be negative", str(caught.exception))
+		self.assertEqual(case_of(self.customer).status, "Open")
+
 	def test_a_promise_pauses_the_ladder_and_a_broken_one_resumes_it(self):
 		self.run_on("2026-06-02")
 		case = self.promise("2026-06-20", 1000)
