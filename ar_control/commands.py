@@ -157,16 +157,21 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 @pass_context
 def demo(context, remove_it=False, password=None):
 	"""Make a demo company with 18 months of receivables, cases, assessments and KPIs."""
+	from frappe.utils import strip_html
+
 	from ar_control.demo import make, remove
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
-		if remove_it:
-			remove.remove(echo=click.echo)
-		else:
-			make.make(password=password, echo=click.echo)
+		try:
+			if remove_it:
+				remove.remove(echo=click.echo)
+			else:
+				make.make(password=password, echo=click.echo)
+		except frappe.ValidationError as error:
+			raise click.ClickException(strip_html(str(error))) from None
 	finally:
 		frappe.destroy()
 

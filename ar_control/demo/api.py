@@ -60,6 +60,9 @@ def run(action: str, user: str) -> None:
 			make.make(echo=lines.append)
 		else:
 			remove.remove(echo=lines.append)
+	except frappe.ValidationError as error:
+		frappe.db.rollback()
+		lines.append(frappe.utils.strip_html(str(error)))
 	except Exception:
 		frappe.db.rollback()
 		utils.log_error(

@@ -41,11 +41,21 @@ def make(today: date | None = None, password: str | None = None, echo: Callable[
 	if exists():
 		echo(_("The demo company {0} exists already; nothing was changed.").format(story.COMPANY))
 		return {"exists": True}
+	if not frappe.is_setup_complete():
+		frappe.throw(
+			_(
+				"Complete the setup wizard first: the demo builds on the defaults it sets (units, price lists, fiscal years)."
+			)
+		)
 	today = utils.today(today)
 	the_plan = story.plan(today)
 	made = Demo(the_plan, password or frappe.generate_hash(length=12), echo)
 	try:
 		made.build()
+	except Exception:
+		frappe.db.rollback()
+		echo(_("The demo stopped halfway; `ar-control demo --remove` removes what it made."))
+		raise
 	finally:
 		frappe.flags.current_date = None
 	return made.summary()
