@@ -153,6 +153,8 @@ def ladder_candidates(
 	)
 	if due_from is not None:
 		query = query.where(si.due_date >= due_from)
+	if company is not None:
+		query = query.where(si.company == company)
 	pairs = {(row[0], row[1]) for row in query.run()}
 
 	case = frappe.qb.DocType("Collection Case")
