@@ -26,6 +26,8 @@ from frappe import _
 from frappe.utils import flt
 
 from ar_control import utils
+from ar_control.collection import data
+from ar_control.credit.assessment import limit_row
 from ar_control.demo import plan as story
 
 MANIFEST = "ar_control_demo"  # a default holding what the demo made outside its company
@@ -68,7 +70,7 @@ class Demo:
 		self.echo = echo
 		self.orders: dict[int, str] = {}  # plan sale number -> Sales Order
 		self.invoices: dict[int, str] = {}  # plan sale number -> Sales Invoice
-		self.blocked: list[str] = []  # orders the credit check kept in draft
+		self.sales: dict[str, int] = {}  # Sales Invoice -> plan sale number
 		self.users: dict[str, str] = {}
 		self.manifest: dict[str, list[str]] = {"Currency Exchange": [], "Fiscal Year": []}
 		self.counts: dict[str, int] = {}
@@ -115,8 +117,8 @@ class Demo:
 			self.echo(line)
 		return {"exists": False, "counts": self.counts, "users": self.users, "password": self.password}
 
-	def count(self, doctype: str) -> None:
-		self.counts[doctype] = self.counts.get(doctype, 0) + 1
+	def count(self, doctype: str, made: int = 1) -> None:
+		self.counts[doctype] = self.counts.get(doctype, 0) + made
 
 	# --- masters ----------------------------------------------------------------------------------
 
@@ -347,27 +349,8 @@ class Demo:
 			self.advance(customer, event)
 
 	def order(self, customer: story.Customer, sale: story.Sale) -> None:
-		doc = frappe.get_doc(
-			{
-				"doctype": "Sales Order",
-				"company": story.COMPANY,
-				"customer": customer.name,
-				"transaction_date": sale.ordered,
-				"delivery_date": sale.invoiced,
-				"currency": customer.currency,
-				"conversion_rate": self.rate(customer, sale.ordered),
-				"selling_price_list": f"{story.ROOT} {customer.currency}",
-				"plc_conversion_rate": self.rate(customer, sale.ordered),
-				"items": [
-					{
-						"item_code": sale.item,
-						"qty": 10,
-						"rate": flt(sale.amount / 10),
-						"delivery_date": sale.invoiced,
-					}
-				],
-				"sales_team": [{"sales_person": customer.sales_person, "allocated_percentage": 100}],
-			}
+		doc = sales_order(
+			customer, sale.item, sale.amount, sale.ordered, sale.invoiced, self.rate(customer, sale.ordered)
 		)
 		doc.insert(ignore_permissions=True)
 		frappe.db.savepoint("ar_demo_order")
@@ -379,7 +362,6 @@ class Demo:
 			frappe.db.rollback(save_point="ar_demo_order")
 			frappe.clear_messages()
 			if customer.behaviour == "defaulter" or not self.override(doc.name):
-				self.blocked.append(doc.name)
 				self.count("Sales Order (blocked, draft)")
 				return
 		self.orders[sale.number] = doc.name
@@ -424,6 +406,7 @@ class Demo:
 		invoice.insert(ignore_permissions=True)
 		invoice.submit()
 		self.invoices[sale.number] = invoice.name
+		self.sales[invoice.name] = sale.number
 		self.count("Sales Invoice")
 
 	def payment(self, customer: story.Customer, event: story.Event) -> None:
@@ -526,17 +509,9 @@ class Demo:
 
 		ladder.run(day, company=story.COMPANY)
 
-	def open_case(self, customer: str) -> frappe.model.document.Document | None:
-		name = frappe.db.get_value(
-			"Collection Case",
-			{
-				"customer": customer,
-				"company": story.COMPANY,
-				"status": ("not in", ["Closed", "Closed – Written Off"]),
-			},
-			"name",
-		)
-		return frappe.get_doc("Collection Case", name) if name else None
+	def open_case(self, customer: str):
+		found = data.open_cases([(customer, story.COMPANY)]).get((customer, story.COMPANY))
+		return frappe.get_doc("Collection Case", found.name) if found else None
 
 	def call(self, case, day: date, summary: str, outcome: str, next_action: date | None) -> None:
 		frappe.get_doc(
@@ -594,8 +569,8 @@ class Demo:
 			if not case:
 				continue
 			for row in case.invoices:
-				sale = next((n for n, name in self.invoices.items() if name == row.sales_invoice), None)
-				payments = [e for e in self.plan.payments_of(sale)] if sale else []
+				sale = self.sales.get(row.sales_invoice)
+				payments = self.plan.payments_of(sale) if sale else []
 				if kept:
 					coming = [
 						e
@@ -641,49 +616,47 @@ class Demo:
 		month = month_of(self.plan.today).start
 		for _i in range(12):
 			month = month_of(month - timedelta(days=1)).start
-			self.counts["Collection KPI Snapshot"] = self.counts.get("Collection KPI Snapshot", 0) + len(
-				write_snapshots(story.COMPANY, month_of(month))
-			)
+			self.count("Collection KPI Snapshot", len(write_snapshots(story.COMPANY, month_of(month))))
 		frappe.db.commit()
 
 	def blocked_order(self) -> None:
 		"""A draft order of a key account over its credit limit: what the credit panel blocks."""
 		for customer in self.plan.of("punctual"):
-			limit = flt(
-				frappe.db.get_value(
-					"Customer Credit Limit",
-					{"parent": customer.name, "company": story.COMPANY},
-					"credit_limit",
-				)
-			)
+			row = limit_row(customer.name, story.COMPANY)
+			limit = flt(row.credit_limit) if row else 0
 			if customer.group != story.GROUPS[0][0] or not limit:
 				continue
 			frappe.flags.current_date = self.plan.today
-			doc = frappe.get_doc(
-				{
-					"doctype": "Sales Order",
-					"company": story.COMPANY,
-					"customer": customer.name,
-					"transaction_date": self.plan.today,
-					"delivery_date": self.plan.today + timedelta(days=7),
-					"po_no": OVER_LIMIT,
-					"currency": customer.currency,
-					"selling_price_list": f"{story.ROOT} {customer.currency}",
-					"items": [
-						{
-							"item_code": story.ITEMS[0][0],
-							"qty": 10,
-							"rate": flt(Decimal(limit) / 10 * Decimal("1.2"), 0),
-							"delivery_date": self.plan.today + timedelta(days=7),
-						}
-					],
-					"sales_team": [{"sales_person": customer.sales_person, "allocated_percentage": 100}],
-				}
-			).insert(ignore_permissions=True)
+			amount = Decimal(str(limit)) * Decimal("1.2")  # ten units worth 1.2 times the limit
+			doc = sales_order(
+				customer, story.ITEMS[0][0], amount, self.plan.today, self.plan.today + timedelta(days=7)
+			)
+			doc.po_no = OVER_LIMIT
+			doc.insert(ignore_permissions=True)
 			frappe.flags.current_date = None
-			self.blocked.append(doc.name)
 			self.count("Sales Order (over the limit, draft)")
 			return
+
+
+def sales_order(
+	customer: story.Customer, item: str, amount: Decimal, ordered: date, delivery: date, rate: float = 1.0
+):
+	"""A draft (not inserted) order of ten units worth ``amount``, with the customer's sales person."""
+	return frappe.get_doc(
+		{
+			"doctype": "Sales Order",
+			"company": story.COMPANY,
+			"customer": customer.name,
+			"transaction_date": ordered,
+			"delivery_date": delivery,
+			"currency": customer.currency,
+			"conversion_rate": rate,
+			"selling_price_list": f"{story.ROOT} {customer.currency}",
+			"plc_conversion_rate": rate,
+			"items": [{"item_code": item, "qty": 10, "rate": flt(amount / 10, 2), "delivery_date": delivery}],
+			"sales_team": [{"sales_person": customer.sales_person, "allocated_percentage": 100}],
+		}
+	)
 
 
 def tree(doctype: str, name_field: str, name: str, parent: str, is_group: int = 1, **fields) -> str:

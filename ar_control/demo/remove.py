@@ -126,6 +126,8 @@ def remove_masters() -> None:
 			doctype, {f"parent_{frappe.scrub(doctype)}": story.ROOT}
 		):
 			frappe.delete_doc(doctype, story.ROOT, ignore_permissions=True, force=True)
+	# the KPI alerts the demo's users were sent go with them
+	frappe.db.delete("Notification Log", {"for_user": ("like", f"%@{story.EMAIL_DOMAIN}")})
 	for user in frappe.get_all("User", filters={"name": ("like", f"%@{story.EMAIL_DOMAIN}")}, pluck="name"):
 		frappe.delete_doc("User", user, ignore_permissions=True, force=True)
 	manifest = json.loads(frappe.db.get_default(MANIFEST) or "{}")
@@ -170,6 +172,7 @@ def leftovers() -> dict[str, int]:
 		("Item", {"item_group": story.ROOT}),
 		("User", {"name": ("like", f"%@{story.EMAIL_DOMAIN}")}),
 		("Contact Email", {"email_id": ("like", f"%{story.EMAIL_DOMAIN}")}),
+		("Notification Log", {"for_user": ("like", f"%@{story.EMAIL_DOMAIN}")}),
 		("Fiscal Year", {"name": ("like", f"{story.ROOT} %")}),
 	):
 		count = frappe.db.count(doctype, filters)
