@@ -12,7 +12,9 @@ README's images come from there.
 
 from __future__ import annotations
 
+import csv
 import os
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,22 @@ FLAGS = [
 	"--disable-component-update",
 	"--disable-sync",
 ]
+
+
+@cache
+def _zh() -> dict[str, str]:
+	path = Path(__file__).parent.parent / "ar_control" / "translations" / "zh.csv"
+	with path.open(encoding="utf-8", newline="") as f:
+		return {row[0]: row[1] for row in csv.reader(f) if len(row) >= 2}
+
+
+def t(lang: str, text: str) -> str:
+	"""What the desk shows for the app's ``text`` in ``lang``: the app's own translation (a
+	string missing from zh.csv fails the test rather than passing in English)."""
+	if lang == "en":
+		return text
+	assert lang == "zh", lang
+	return _zh()[text]
 
 
 @pytest.fixture(scope="session")
