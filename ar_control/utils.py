@@ -5,6 +5,8 @@ from datetime import date
 import frappe
 from frappe.utils import getdate
 
+from ar_control import compat
+
 
 def today(value=None) -> date:
 	"""The app's "today": ``value`` when given, else ``frappe.flags.current_date`` (tests and
@@ -38,5 +40,5 @@ def commit() -> None:
 	Inside a test run the whole test is one transaction that is rolled back at its end, so
 	nothing is committed there.
 	"""
-	if not frappe.flags.in_test:
+	if not compat.in_test():
 		frappe.db.commit()

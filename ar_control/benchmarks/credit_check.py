@@ -26,6 +26,7 @@ from unittest import mock
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
+from ar_control import compat
 from ar_control.credit import check
 from ar_control.data import exposure
 
@@ -180,7 +181,7 @@ def run(invoices: int = 5000, orders: int = 500, repeat: int = 30) -> None:
 
 	from ar_control.tests.utils import make_customer, make_sales_order, set_credit_limit
 
-	frappe.flags.in_test = False
+	compat.set_in_test(False)
 	customer = make_customer("AR Benchmark")
 	set_credit_limit(customer, 10**9)
 	frappe.db.commit()

@@ -25,6 +25,7 @@ import time
 import frappe
 from frappe.utils import add_days, getdate, now_datetime
 
+from ar_control import compat
 from ar_control.collection import ladder
 
 COMPANY = "_Test Company"
@@ -126,7 +127,7 @@ def _cleanup(names: list[str]) -> None:
 
 
 def run(customers: int = 1000, invoices_per_customer: int = 20) -> None:
-	frappe.flags.in_test = False
+	compat.set_in_test(False)
 	today = getdate()
 	frappe.flags.current_date = today
 	account = "_Test Email Account 1"

@@ -35,6 +35,8 @@ import frappe
 from frappe.query_builder.functions import Count
 from frappe.utils import flt
 
+from ar_control import compat
+
 RANGE = "30, 60, 90, 120"
 BUCKETS = ("range1", "range2", "range3", "range4", "range5")
 ROUNDS = 200  # credit decisions per process and product
@@ -89,7 +91,7 @@ def measure(what: str, invoices: int) -> dict:
 	from ar_control.benchmarks import dataset
 
 	frappe.set_user("Administrator")
-	frappe.flags.in_test = False
+	compat.set_in_test(False)
 	company = dataset.COMPANY
 	as_of = json.loads(frappe.db.get_default(dataset.MARKER))["as_of"]
 	baseline = _peak_mb()
@@ -422,7 +424,7 @@ def posting(repeat: int = 30, company: str | None = None) -> dict:
 	from erpnext.accounts.doctype.payment_entry.payment_entry import get_payment_entry
 
 	frappe.set_user("Administrator")
-	frappe.flags.in_test = False
+	compat.set_in_test(False)
 	company = (
 		company
 		or frappe.db.get_value("Company", {"company_name": "_Test Company"})

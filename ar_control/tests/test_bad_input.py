@@ -20,10 +20,11 @@ from frappe.utils.password import update_password
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ar_control.compat import test_record_dependencies
 from ar_control.tests.rest import PASSWORD, User
 from ar_control.tests.utils import COMPANY, TEST_DEPENDENCIES, ARTestCase, make_customer
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 NASTY_TEXT = [
 	"",

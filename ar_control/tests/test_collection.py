@@ -6,6 +6,7 @@ import frappe
 from frappe.utils import getdate
 
 from ar_control.collection import actions, cases, ladder
+from ar_control.compat import test_record_dependencies
 from ar_control.credit.check import CreditHoldError
 from ar_control.tests.utils import (
 	COMPANY,
@@ -24,7 +25,7 @@ from ar_control.tests.utils import (
 	settings_changed,
 )
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 DUE = "2026-06-01"  # the ladder (defaults): -3 reminder, +1 call, +15 letter, +30 hold, +60 legal, +180 write-off
 

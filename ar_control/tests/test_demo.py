@@ -4,11 +4,12 @@ removed, is `.ci/run`'s browser step: it takes minutes.)"""
 import frappe
 from frappe.utils.password import update_password
 
+from ar_control.compat import test_record_dependencies
 from ar_control.demo import make, plan, remove
 from ar_control.tests.rest import PASSWORD, User
 from ar_control.tests.utils import COMPANY, TEST_DEPENDENCIES, ARTestCase
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 
 class TestDemoGuards(ARTestCase):

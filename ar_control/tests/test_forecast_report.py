@@ -25,6 +25,7 @@ from frappe.desk.query_report import run as run_report
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.ar_control.report.cash_in_forecast import cash_in_forecast as report
 from ar_control.arguments import InvalidArgumentError
+from ar_control.compat import test_record_dependencies
 from ar_control.core import credit, escalation
 from ar_control.core import forecast as core
 from ar_control.data import forecast as data
@@ -46,7 +47,7 @@ from ar_control.tests.utils import (
 	set_exchange_rate,
 )
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 AS_OF = date(2026, 6, 30)
 USD_ACCOUNT = "_Test Receivable USD - _TC"

@@ -13,6 +13,7 @@ from pathlib import Path
 import frappe
 
 from ar_control.collection import ladder
+from ar_control.compat import test_record_dependencies
 from ar_control.tests import processes
 from ar_control.tests.utils import (
 	COMPANY,
@@ -22,7 +23,7 @@ from ar_control.tests.utils import (
 	make_sales_invoice,
 )
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 DUE = "2025-02-11"
 RUN = "2025-02-27"  # 16 days overdue: reminder (superseded), call and letter for every invoice

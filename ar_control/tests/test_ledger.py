@@ -9,6 +9,7 @@ from unittest import mock
 import frappe
 from frappe.utils import flt
 
+from ar_control.compat import test_record_dependencies
 from ar_control.core.aging import Basis, parse_buckets
 from ar_control.core.period import make_period
 from ar_control.data import aging_totals, kpi_figures, ledger
@@ -26,7 +27,7 @@ from ar_control.tests.utils import (
 	set_exchange_rate,
 )
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 USD_ACCOUNT = "_Test Receivable USD - _TC"
 

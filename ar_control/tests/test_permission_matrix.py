@@ -26,6 +26,7 @@ from frappe.utils.password import update_password
 
 from ar_control import records
 from ar_control.collection import ladder
+from ar_control.compat import test_record_dependencies
 from ar_control.core.holds import Source
 from ar_control.credit import holds
 from ar_control.tests import processes
@@ -41,7 +42,7 @@ from ar_control.tests.utils import (
 	settings_changed,
 )
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 APP = Path(__file__).resolve().parent.parent / "ar_control" / "doctype"
 # The columns of the README's table, each probed as a user holding that role alone

@@ -13,6 +13,7 @@ from frappe.utils import flt
 
 from ar_control.ar_control.report.bad_debt_provision import bad_debt_provision
 from ar_control.collection import settlement
+from ar_control.compat import test_record_dependencies
 from ar_control.data import provision as provision_data
 from ar_control.messages import InvalidSettingsError
 from ar_control.provision.policy import ProvisionPolicyMissingError
@@ -38,7 +39,7 @@ from ar_control.tests.utils import (
 	settings_changed,
 )
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 PCOMPANY = "_Test AR Provision Company"
 ABBR = "_TARP"

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from frappe.utils import getdate
 
+from ar_control.compat import test_record_dependencies
 from ar_control.core.aging import Basis, Buckets, Stages, age_items
 from ar_control.data.receivables import open_items
 from ar_control.tests.utils import (
@@ -15,7 +16,7 @@ from ar_control.tests.utils import (
 	make_sales_invoice,
 )
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 AS_OF = getdate("2026-06-30")
 

@@ -6,6 +6,7 @@ import frappe
 from frappe.desk.doctype.number_card.number_card import get_result
 from frappe.utils import add_days, flt
 
+from ar_control.compat import test_record_dependencies
 from ar_control.kpi import dashboard
 from ar_control.tests.utils import (
 	COMPANY,
@@ -17,7 +18,7 @@ from ar_control.tests.utils import (
 	put_on_hold,
 )
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 FILTERS = json.dumps({"company": COMPANY})
 

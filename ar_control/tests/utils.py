@@ -10,10 +10,9 @@ from __future__ import annotations
 import frappe
 from frappe.utils import add_days, flt, getdate
 
-try:  # Frappe v16
-	from frappe.tests import IntegrationTestCase as ARTestCase
-except ImportError:  # Frappe v15
-	from frappe.tests.utils import FrappeTestCase as ARTestCase
+from ar_control.compat import test_case_class
+
+ARTestCase = test_case_class()
 
 COMPANY = "_Test Company"
 ITEM = "_Test Item"

@@ -2,8 +2,8 @@
 # See license.txt
 
 # import frappe
-from frappe.tests.utils import FrappeTestCase
+from ar_control.tests.utils import ARTestCase
 
 
-class TestCollectionTarget(FrappeTestCase):
+class TestCollectionTarget(ARTestCase):
 	pass

@@ -4,6 +4,7 @@
 import frappe
 from frappe.utils import getdate
 
+from ar_control.compat import test_record_dependencies
 from ar_control.credit import review
 from ar_control.credit.assessment import AssessmentApprovalError, InvalidAssessmentError
 from ar_control.tests.utils import (
@@ -18,7 +19,7 @@ from ar_control.tests.utils import (
 	settings_changed,
 )
 
-test_dependencies = [*TEST_DEPENDENCIES, "Payment Terms Template"]
+globals().update(test_record_dependencies([*TEST_DEPENDENCIES, "Payment Terms Template"]))
 
 
 def limit_of(customer: str, company: str = COMPANY):

@@ -7,6 +7,7 @@ import frappe
 
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import cases
+from ar_control.compat import test_record_dependencies
 from ar_control.core.holds import Source
 from ar_control.credit import holds
 from ar_control.credit.check import CreditHoldError
@@ -25,7 +26,7 @@ from ar_control.tests.utils import (
 	settings_changed,
 )
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 OTHER_COMPANY = "_Test Company 1"
 

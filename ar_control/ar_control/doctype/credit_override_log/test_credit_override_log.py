@@ -2,8 +2,8 @@
 # See license.txt
 
 # import frappe
-from frappe.tests.utils import FrappeTestCase
+from ar_control.tests.utils import ARTestCase
 
 
-class TestCreditOverrideLog(FrappeTestCase):
+class TestCreditOverrideLog(ARTestCase):
 	pass

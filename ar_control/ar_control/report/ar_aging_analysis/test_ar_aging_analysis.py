@@ -17,6 +17,7 @@ from ar_control.ar_control.report.ar_aging_analysis.ar_aging_analysis import (
 	InvalidAgingFilterError,
 )
 from ar_control.ar_control.report.ar_aging_analysis.ar_aging_analysis import execute as aging_analysis
+from ar_control.compat import test_record_dependencies
 from ar_control.core.aging import Basis, Buckets, Stages, age_items
 from ar_control.data.receivables import open_items
 from ar_control.tests.utils import (
@@ -35,7 +36,7 @@ from ar_control.tests.utils import (
 	set_exchange_rate,
 )
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 AS_OF = "2026-06-30"
 USD_ACCOUNT = "_Test Receivable USD - _TC"

@@ -30,6 +30,7 @@ from ar_control.ar_control.report.sales_collection_kpi.sales_collection_kpi impo
 from ar_control.ar_control.report.sales_collection_kpi.sales_collection_kpi import (
 	execute as sales_collection_kpi,
 )
+from ar_control.compat import test_record_dependencies
 from ar_control.core.period import Period
 from ar_control.kpi.snapshots import take_snapshots, write_snapshots
 from ar_control.tasks import write_monthly_kpi_snapshots
@@ -50,7 +51,7 @@ from ar_control.tests.utils import (
 	sales_team,
 )
 
-test_dependencies = TEST_DEPENDENCIES
+globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 JUNE = Period(frappe.utils.getdate("2026-06-01"), frappe.utils.getdate("2026-06-30"))
 FIGURES = ("opening_ar", "credit_sales", "collections", "written_off", "closing_ar", "current_ar")
