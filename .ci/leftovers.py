@@ -46,6 +46,20 @@ def main(site: str) -> int:
 			" where routine_schema = database() and routine_name like 'ar_control%%'"
 		)
 	]
+	for doctype in ("Workspace", "Number Card", "Dashboard Chart", "Report", "Workspace Sidebar"):
+		if frappe.db.table_exists(doctype):  # Workspace Sidebar: Frappe 16
+			found += [
+				f"{doctype} {n}" for n in frappe.get_all(doctype, {"module": "AR Control"}, pluck="name")
+			]
+	if frappe.db.table_exists("Desktop Icon"):  # Frappe 16 makes one for the app's workspace
+		found += [
+			f"Desktop Icon {n}"
+			for n in frappe.get_all(
+				"Desktop Icon",
+				or_filters={"name": "AR Control", "app": "ar_control", "link_to": "AR Control"},
+				pluck="name",
+			)
+		]
 	for path in APP.glob("*/doctype/*/*.json"):
 		if path.stem == path.parent.name:
 			name = json.loads(path.read_text())["name"]
