@@ -51,3 +51,12 @@ def test_case_class() -> type:
 	from frappe.tests.utils import FrappeTestCase
 
 	return FrappeTestCase
+
+
+def remove_workspace_sidebars(module: str) -> None:
+	"""Delete the Workspace Sidebars of ``module``'s workspaces. Frappe 16 makes one per workspace
+	when an app is installed and leaves it behind when the app is uninstalled; Frappe 15 has none."""
+	if FRAPPE_MAJOR < 16:
+		return
+	for name in frappe.get_all("Workspace Sidebar", filters={"module": module}, pluck="name"):
+		frappe.delete_doc("Workspace Sidebar", name, force=True, ignore_permissions=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from ar_control import compat
 from ar_control.data import ledger
 from ar_control.roles import CREDIT_MANAGER, ROLES
 
@@ -162,6 +163,7 @@ def before_uninstall() -> None:
 	remove_custom_fields()
 	remove_email_templates()
 	remove_roles()
+	compat.remove_workspace_sidebars("AR Control")
 
 
 # (DocType, index name, columns): indexes the app adds to ERPNext's tables, removed on uninstall

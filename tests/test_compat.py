@@ -22,6 +22,10 @@ def stand_in(version: str) -> dict[str, types.ModuleType]:
 	frappe = types.ModuleType("frappe")
 	frappe.__version__ = version
 	frappe.flags = types.SimpleNamespace(in_test=False)
+	frappe.deleted = []  # what delete_doc was asked to delete
+	sidebars = {"AR Control": ["AR Control"], "Selling": ["Selling"]}
+	frappe.get_all = lambda doctype, filters, pluck: sidebars[filters["module"]]
+	frappe.delete_doc = lambda doctype, name, **_: frappe.deleted.append((doctype, name))
 	tests = types.ModuleType("frappe.tests")
 	utils = types.ModuleType("frappe.tests.utils")
 	utils.FrappeTestCase = FrappeTestCase
@@ -94,3 +98,12 @@ def test_the_bench_tests_base_class_is_each_majors_own(compat_on):
 	assert compat.test_case_class() is FrappeTestCase
 	compat, _ = compat_on("16.0.0-dev")
 	assert compat.test_case_class() is IntegrationTestCase
+
+
+def test_v16_removes_the_modules_workspace_sidebars_and_v15_has_none_to_remove(compat_on):
+	compat, frappe = compat_on("16.0.0-dev")
+	compat.remove_workspace_sidebars("AR Control")
+	assert frappe.deleted == [("Workspace Sidebar", "AR Control")]
+	compat, frappe = compat_on("15.92.0")
+	compat.remove_workspace_sidebars("AR Control")
+	assert frappe.deleted == []
