@@ -177,11 +177,19 @@ def test_core_imports_only_the_standard_library_and_itself(path):
 		assert allowed, f"{path.name} imports {module}: core must not depend on frappe, erpnext or other apps"
 
 
-def test_pyproject_bounds_frappe_and_erpnext():
+def test_pyproject_admits_frappe_and_erpnext_15_and_16_and_is_bounded_above():
+	from packaging.specifiers import SpecifierSet
+
 	text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-	section = text.split("[tool.bench.frappe-dependencies]", 1)[1].split("[", 1)[0]
-	assert 'frappe = ">=15.0.0,<16.0.0"' in section
-	assert 'erpnext = ">=15.0.0,<16.0.0"' in section
+	block = text.split("[tool.bench.frappe-dependencies]", 1)[1].split("[", 1)[0]
+	section = dict(re.findall(r'^(\w+) = "([^"]+)"$', block, re.MULTILINE))  # no tomllib on 3.10
+	assert set(section) == {"frappe", "erpnext"}
+	for app, spec in section.items():
+		bounds = SpecifierSet(spec)
+		for version in ("15.0.0", "15.90.0", "16.0.0.dev0", "16.37.0"):
+			assert bounds.contains(version, prereleases=True), (app, version)
+		for version in ("14.99.0", "17.0.0.dev0", "17.0.0"):
+			assert not bounds.contains(version, prereleases=True), (app, version)
 
 
 # --- translations --------------------------------------------------------------------------------

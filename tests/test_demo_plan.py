@@ -107,3 +107,15 @@ def test_overdue_debt_is_left_on_the_day(the_plan):
 		if settled < sale.amount and sale.due < TODAY:
 			open_overdue.add(sale.customer)
 	assert len(open_overdue) >= 8
+
+
+def test_no_document_of_the_story_carries_fen_in_yuan(the_plan):
+	# sales in whole hundreds, so that the tenth a credit note returns is whole; every amount whole
+	# in yuan, also a dollar amount at a two-decimal exchange rate
+	currency = {c.name: c.currency for c in the_plan.customers}
+	for event in the_plan.events:
+		assert event.amount > 0, event
+		if event.kind in (story.ORDER, story.INVOICE):
+			assert event.amount % 100 == 0, event
+		rate = Decimal("7.14") if currency[event.customer] != story.CURRENCY else Decimal(1)
+		assert (event.amount * rate) % 1 == 0, event

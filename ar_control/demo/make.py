@@ -627,7 +627,7 @@ class Demo:
 			if customer.group != story.GROUPS[0][0] or not limit:
 				continue
 			frappe.flags.current_date = self.plan.today
-			amount = Decimal(str(limit)) * Decimal("1.2")  # ten units worth 1.2 times the limit
+			amount = story.hundreds(Decimal(str(limit)) * Decimal("1.2"))  # ten units, 1.2 times the limit
 			doc = sales_order(
 				customer, story.ITEMS[0][0], amount, self.plan.today, self.plan.today + timedelta(days=7)
 			)
