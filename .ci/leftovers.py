@@ -51,14 +51,19 @@ def main(site: str) -> int:
 			found += [
 				f"{doctype} {n}" for n in frappe.get_all(doctype, {"module": "AR Control"}, pluck="name")
 			]
-	if frappe.db.table_exists("Desktop Icon"):  # Frappe 16 makes one for the app's workspace
+	if frappe.db.table_exists("Desktop Icon"):
+		# Frappe 16 makes one for the app's workspace; Frappe 15's older table has other columns
+		wanted = {
+			"name": "AR Control",
+			"app": "ar_control",
+			"link_to": "AR Control",
+			"module_name": "AR Control",
+		}
+		or_filters = {
+			k: v for k, v in wanted.items() if k == "name" or frappe.db.has_column("Desktop Icon", k)
+		}
 		found += [
-			f"Desktop Icon {n}"
-			for n in frappe.get_all(
-				"Desktop Icon",
-				or_filters={"name": "AR Control", "app": "ar_control", "link_to": "AR Control"},
-				pluck="name",
-			)
+			f"Desktop Icon {n}" for n in frappe.get_all("Desktop Icon", or_filters=or_filters, pluck="name")
 		]
 	for path in APP.glob("*/doctype/*/*.json"):
 		if path.stem == path.parent.name:
