@@ -42,6 +42,56 @@ def start(command: list[str]) -> subprocess.Popen:
 	)
 
 
+def drop_jobs_of_missing_sites(queue_type: str) -> list[str]:
+	"""Delete from the bench's ``queue_type`` queue, and from its registries, the jobs of sites that
+	no longer exist; return their ids. Every site of a bench shares the queue's Redis, which keeps
+	its data across restarts, so a site dropped with jobs pending leaves them there; a worker that
+	meets one in its clean-up quits (Frappe's failure callback looks for the site's config).
+
+	Works on the Redis keys themselves: RQ's own listings clean up first, which is what fails."""
+	from frappe.utils.background_jobs import get_queue
+	from rq.registry import (
+		CanceledJobRegistry,
+		DeferredJobRegistry,
+		FailedJobRegistry,
+		FinishedJobRegistry,
+		ScheduledJobRegistry,
+		StartedJobRegistry,
+	)
+
+	queue = get_queue(queue_type)
+	redis = queue.connection
+	sites = set(frappe.utils.get_sites(frappe.local.sites_path))
+
+	def dead(entry: bytes) -> str | None:
+		text = entry.decode() if isinstance(entry, bytes) else entry  # a job id is SITE::ID
+		return text if "::" in text and text.split("::", 1)[0] not in sites else None
+
+	dropped = []
+	for entry in redis.lrange(queue.key, 0, -1):
+		if job_id := dead(entry):
+			redis.lrem(queue.key, 0, entry)
+			dropped.append(job_id)
+	for kind in (
+		StartedJobRegistry,
+		FailedJobRegistry,
+		FinishedJobRegistry,
+		DeferredJobRegistry,
+		ScheduledJobRegistry,
+		CanceledJobRegistry,
+	):
+		registry = kind(queue=queue)
+		# RQ 2's started registry holds JOB:EXECUTION; its parse_job_id takes the job's part
+		parse = getattr(registry, "parse_job_id", lambda entry: entry)
+		for entry in redis.zrange(registry.key, 0, -1):
+			if text := dead(entry):
+				redis.zrem(registry.key, entry)
+				dropped.append(parse(text))
+	for job_id in set(dropped):
+		redis.delete(f"rq:job:{job_id}")
+	return dropped
+
+
 def finish(process: subprocess.Popen, timeout: float = 300) -> tuple[int, str, str]:
 	out, err = process.communicate(timeout=timeout)
 	return process.returncode, out, err
