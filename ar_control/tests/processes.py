@@ -64,8 +64,11 @@ def drop_jobs_of_missing_sites(queue_type: str) -> list[str]:
 	sites = set(frappe.utils.get_sites(frappe.local.sites_path))
 
 	def dead(entry: bytes) -> str | None:
-		text = entry.decode() if isinstance(entry, bytes) else entry  # a job id is SITE::ID
-		return text if "::" in text and text.split("::", 1)[0] not in sites else None
+		text = entry.decode() if isinstance(entry, bytes) else entry
+		for separator in ("::", "||"):  # a job id is SITE::ID (Frappe 15) or SITE||ID (Frappe 16)
+			if separator in text:
+				return text if text.split(separator, 1)[0] not in sites else None
+		return None
 
 	dropped = []
 	for entry in redis.lrange(queue.key, 0, -1):
