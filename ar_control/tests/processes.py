@@ -42,56 +42,35 @@ def start(command: list[str]) -> subprocess.Popen:
 	)
 
 
-def drop_jobs_of_missing_sites(queue_type: str) -> list[str]:
-	"""Delete from the bench's ``queue_type`` queue, and from its registries, the jobs of sites that
-	no longer exist; return their ids. Every site of a bench shares the queue's Redis, which keeps
-	its data across restarts, so a site dropped with jobs pending leaves them there; a worker that
-	meets one in its clean-up quits (Frappe's failure callback looks for the site's config).
+def drop_jobs_of_missing_sites(redis_url: str, sites_path: str) -> int:
+	"""Delete from a bench's queue Redis (every queue and registry) the jobs of sites that are no
+	longer in ``sites_path``; return how many pending ones went. Every site of a bench shares that
+	Redis, which keeps its data across restarts, so a dropped site's pending jobs stay there: Frappe
+	counts them against its queue limit, and a worker that meets one in its clean-up quits. Works on
+	the keys themselves: RQ's own listings clean up first, which is what fails. Also `.ci/dead-jobs.py`."""
+	import redis
 
-	Works on the Redis keys themselves: RQ's own listings clean up first, which is what fails."""
-	from frappe.utils.background_jobs import get_queue
-	from rq.registry import (
-		CanceledJobRegistry,
-		DeferredJobRegistry,
-		FailedJobRegistry,
-		FinishedJobRegistry,
-		ScheduledJobRegistry,
-		StartedJobRegistry,
-	)
+	sites = {path.parent.name for path in Path(sites_path).glob("*/site_config.json")}
 
-	queue = get_queue(queue_type)
-	redis = queue.connection
-	sites = set(frappe.utils.get_sites(frappe.local.sites_path))
-
-	def dead(entry: bytes) -> str | None:
-		text = entry.decode() if isinstance(entry, bytes) else entry
+	def dead(entry: bytes) -> bool:
+		text = entry.decode()
 		for separator in ("::", "||"):  # a job id is SITE::ID (Frappe 15) or SITE||ID (Frappe 16)
 			if separator in text:
-				return text if text.split(separator, 1)[0] not in sites else None
-		return None
+				return text.split(separator, 1)[0] not in sites
+		return False
 
-	dropped = []
-	for entry in redis.lrange(queue.key, 0, -1):
-		if job_id := dead(entry):
-			redis.lrem(queue.key, 0, entry)
-			dropped.append(job_id)
-	for kind in (
-		StartedJobRegistry,
-		FailedJobRegistry,
-		FinishedJobRegistry,
-		DeferredJobRegistry,
-		ScheduledJobRegistry,
-		CanceledJobRegistry,
-	):
-		registry = kind(queue=queue)
-		# RQ 2's started registry holds JOB:EXECUTION; its parse_job_id takes the job's part
-		parse = getattr(registry, "parse_job_id", lambda entry: entry)
-		for entry in redis.zrange(registry.key, 0, -1):
-			if text := dead(entry):
-				redis.zrem(registry.key, entry)
-				dropped.append(parse(text))
-	for job_id in set(dropped):
-		redis.delete(f"rq:job:{job_id}")
+	queue = redis.Redis.from_url(redis_url)
+	dropped = 0
+	for key in queue.scan_iter("rq:*"):
+		if key.startswith(b"rq:job:"):
+			if dead(key[len(b"rq:job:") :]):
+				queue.delete(key)
+		elif (kind := queue.type(key)) == b"list":
+			dropped += sum(queue.lrem(key, 0, entry) for entry in queue.lrange(key, 0, -1) if dead(entry))
+		elif kind == b"zset":
+			for entry in queue.zrange(key, 0, -1):
+				if dead(entry):
+					queue.zrem(key, entry)
 	return dropped
 
 

@@ -112,7 +112,7 @@ class TestContinuation(LadderProcessCase):
 		self.assertEqual(sorted(self.steps().values()), [0, 0, STEPS_PER_INVOICE])
 
 		# jobs that dropped sites left in the bench's queue would make the worker quit unrun
-		processes.drop_jobs_of_missing_sites("long")
+		processes.drop_jobs_of_missing_sites(frappe.conf.redis_queue, frappe.local.sites_path)
 		worker = processes.start(processes.bench_command("worker", "--queue", "long", "--burst"))
 		code, out, err = processes.finish(worker)
 		self.assertEqual(code, 0, err)
