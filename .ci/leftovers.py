@@ -9,7 +9,9 @@ from pathlib import Path
 
 import frappe
 
-from ar_control.install import CUSTOM_FIELDS, EMAIL_TEMPLATES, INDEXES
+from ar_control.data.indexes import INDEXES
+from ar_control.data.ledger import LEGACY_TABLE
+from ar_control.install import CUSTOM_FIELDS, EMAIL_TEMPLATES
 from ar_control.roles import ROLES
 
 APP = Path(__file__).resolve().parent.parent / "ar_control"
@@ -31,7 +33,11 @@ def main(site: str) -> int:
 		]
 	found += [f"Role {n}" for n in frappe.get_all("Role", {"name": ("in", ROLES)}, pluck="name")]
 	found += [f"Email Template {n}" for n in EMAIL_TEMPLATES if frappe.db.exists("Email Template", n)]
-	found += [f"index {i} on {d}" for d, i, _c in INDEXES if frappe.db.has_index(f"tab{d}", i)]
+	found += [
+		f"index {i.name} on {i.doctype}" for i in INDEXES if frappe.db.has_index(f"tab{i.doctype}", i.name)
+	]
+	if frappe.db.table_exists(LEGACY_TABLE):
+		found.append(f"table tab{LEGACY_TABLE}")
 	found += [
 		f"trigger {name}"
 		for (name,) in frappe.db.sql(

@@ -1,5 +1,5 @@
 """``bench --site SITE ar-control run-ladder [--date YYYY-MM-DD] [--dry-run] [--company C]`` and
-``bench --site SITE ar-control ledger [--rebuild]`` and
+``bench --site SITE ar-control ledger [--check]`` and
 ``bench --site SITE ar-control benchmark --invoices N [--repeat R] [--ladder]`` and
 ``bench --site SITE ar-control forecast-backtest [--company C] [--from D] [--to D] [--weeks N]``."""
 
@@ -43,26 +43,34 @@ def run_ladder(context, date=None, dry_run=False, company=None):
 
 
 @ar_control.command("ledger")
-@click.option("--rebuild", is_flag=True, help="Fill the copy again from the Payment Ledger.")
+@click.option("--check", is_flag=True, help="Only say what is wrong; change nothing.")
 @pass_context
-def receivables_ledger(context, rebuild=False):
-	"""Check the app's copy of the Payment Ledger against it (and put back what differs)."""
+def receivables_ledger(context, check=False):
+	"""Check what the receivables queries rely on (the app's index on ERPNext's Payment Ledger; no
+	trigger or function of an earlier version) and mend what is not as it should be."""
 	from ar_control.data import ledger
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
-		if rebuild:
-			if not ledger.install():
-				click.echo("The triggers could not be created; the app reads the Payment Ledger itself.")
-				return
-			click.echo(f"Rebuilt: {sum(v[0] for v in ledger.totals(ledger.MIRROR).values())} rows.")
+		found = ledger.health()
+		if not found:
+			click.echo(
+				"The receivables ledger is in order: the app reads ERPNext's Payment Ledger through its index."
+			)
 			return
-		differing = ledger.repair()
+		for finding in found:
+			click.echo(f"- {finding.part}")
+		if check:
+			raise click.exceptions.Exit(1)
+		ledger.repair()
 		frappe.db.commit()
-		click.echo(
-			"The copy equals the Payment Ledger." if not differing else f"Rebuilt: {', '.join(differing)}."
-		)
+		left = ledger.health()
+		if left:
+			for finding in left:
+				click.echo(f"still wrong: {finding.part}")
+			raise click.exceptions.Exit(1)
+		click.echo("Repaired.")
 	finally:
 		frappe.destroy()
 

@@ -20,6 +20,7 @@ export_python_type_annotations = True
 
 before_install = "ar_control.install.before_install"
 after_install = "ar_control.install.after_install"
+before_migrate = "ar_control.install.before_migrate"
 after_migrate = "ar_control.install.after_migrate"
 
 # Testing

@@ -11,7 +11,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from ar_control import compat
-from ar_control.data import ledger
+from ar_control.data import indexes, ledger
 from ar_control.roles import CREDIT_MANAGER, ROLES
 
 # The collection owners are set by these roles (``ar_control.overrides.customer`` enforces it)
@@ -137,78 +137,36 @@ def before_install() -> None:
 def after_install() -> None:
 	make_roles()
 	make_custom_fields()
-	make_indexes()
+	indexes.make()
 	make_email_templates()
 	set_default_settings()
 	make_credit_manager_erpnext_credit_controller()
-	ledger.install()
+
+
+def before_migrate() -> None:
+	"""The migrate never meets the app's indexes on ERPNext's tables (an ALTER of a column they
+	cover might fail over them), nor what earlier versions kept in the database."""
+	ledger.remove_legacy()
+	indexes.remove()
 
 
 def after_migrate() -> None:
 	"""Keep custom fields, indexes, e-mail templates and settings defaults in step with this
 	version of the app (a new setting of an update gets its default; nothing set is changed)."""
 	make_custom_fields()
-	make_indexes()
 	make_email_templates()
 	set_default_settings()
-	if not ledger.current():
-		ledger.install()
+	ledger.repair()
 
 
 def before_uninstall() -> None:
-	# first: the triggers on ERPNext's Payment Ledger write into a table uninstall drops
-	ledger.remove()
+	ledger.remove_legacy()
 	release_erpnext_credit_controller()
-	remove_indexes()
+	indexes.remove()
 	remove_custom_fields()
 	remove_email_templates()
 	remove_roles()
 	compat.remove_workspace_sidebars("AR Control")
-
-
-# (DocType, index name, columns): indexes the app adds to ERPNext's tables, removed on uninstall
-INDEXES = (
-	# The credit check reads a customer's submitted orders and deliveries with locking reads.
-	# Through these it locks only the submitted ones, never the draft another user is submitting
-	# for the same customer at that moment (which would deadlock the two submissions).
-	("Sales Order", "ar_customer_docstatus", ["customer", "docstatus"]),
-	("Delivery Note", "ar_customer_docstatus", ["customer", "docstatus"]),
-	# The credit check's overdue rule: a customer's open invoices by due date, from the index alone
-	(
-		"Sales Invoice",
-		"ar_customer_overdue",
-		["customer", "company", "docstatus", "due_date", "outstanding_amount", "conversion_rate"],
-	),
-	# The ladder and the cases: the open invoices (a small part of all) without reading the others
-	(
-		"Sales Invoice",
-		"ar_open_invoices",
-		[
-			"docstatus",
-			"is_return",
-			"outstanding_amount",
-			"due_date",
-			"customer",
-			"company",
-			"conversion_rate",
-			"currency",
-		],
-	),
-	# Sales persons' shares of a voucher, from the index alone: the KPIs and the aging by sales
-	# person look one up for every ledger row they attribute
-	("Sales Team", "ar_team_share", ["parent", "parenttype", "sales_person", "allocated_percentage"]),
-)
-
-
-def make_indexes() -> None:
-	for doctype, name, columns in INDEXES:
-		frappe.db.add_index(doctype, columns, index_name=name)
-
-
-def remove_indexes() -> None:
-	for doctype, name, _columns in INDEXES:
-		if frappe.db.has_index(f"tab{doctype}", name):
-			frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{name}`")
 
 
 EMAIL_TEMPLATES = {

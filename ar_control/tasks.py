@@ -31,8 +31,11 @@ def write_monthly_kpi_snapshots() -> None:
 
 
 def check_receivables_ledger() -> None:
-	"""Daily: the app's copy of the Payment Ledger is complete and equal to it; what differs is
-	rebuilt and logged."""
+	"""Daily: what the receivables queries rely on is in place (the app's index on the Payment
+	Ledger), and nothing an earlier version kept is back; what is not is mended and logged."""
 	from ar_control.data.ledger import repair
+	from ar_control.utils import log_error
 
-	repair()
+	found = repair()
+	if found:
+		log_error("the receivables ledger needed repair", details="\n".join(f.part for f in found))

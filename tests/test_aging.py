@@ -9,12 +9,16 @@ from ar_control.core.aging import (
 	Basis,
 	Buckets,
 	DateRange,
+	Settlement,
 	Stages,
+	Term,
 	age_items,
 	bucket_date_ranges,
 	grand_total,
 	make_buckets,
+	overdue_amount,
 	parse_buckets,
+	split_by_payment_terms,
 	split_item,
 	stage_date_ranges,
 )
@@ -216,3 +220,85 @@ def test_bucket_boundaries_and_stages_stay_within_the_calendar():
 	assert parse_buckets(f"30, {MAX_DAYS}").boundaries == (30, MAX_DAYS)
 	assert [p.code for p in check_stages(Stages(MAX_DAYS + 1))] == ["coordination_days_too_long"]
 	assert check_stages(Stages(MAX_DAYS)) == []
+
+
+# --- what a customer owes past a date, net of its credits --------------------------------------------
+
+
+def test_overdue_amount_nets_every_unallocated_credit_against_the_debts_due():
+	items = [
+		make_item("SINV-1", due=date(2026, 5, 1), outstanding=1000),  # due before the cut-off
+		make_item("SINV-2", due=date(2026, 7, 10), outstanding=500),  # not yet due
+		# an advance paid five days ago still settles the oldest debt first
+		make_item("PE-1", due=None, posted=date(2026, 6, 25), outstanding=-600, voucher_type="Payment Entry"),
+	]
+	assert overdue_amount(items, date(2026, 6, 1)) == Decimal("400")
+	assert overdue_amount(items[:2], date(2026, 6, 1)) == Decimal("1000")
+	# more credit than debt due: nothing is overdue, never a negative amount
+	assert overdue_amount([*items, make_item("CN-1", due=None, outstanding=-900)], date(2026, 6, 1)) == 0
+	# a debt due on the cut-off itself is not before it
+	assert overdue_amount([make_item("SINV-3", due=date(2026, 6, 1), outstanding=10)], date(2026, 6, 1)) == 0
+
+
+@given(st.lists(st.integers(-5000, 5000), max_size=8), st.integers(-60, 60))
+def test_overdue_amount_lies_between_zero_and_the_debts_due(amounts, offset):
+	items = [
+		make_item(f"V-{i}", due=AS_OF + timedelta(days=offset + i * 7), outstanding=amount)
+		for i, amount in enumerate(amounts)
+	]
+	debts_due = sum(i.outstanding for i in items if i.outstanding > 0 and i.effective_due_date < AS_OF)
+	assert 0 <= overdue_amount(items, AS_OF) <= debts_due
+
+
+# --- Based On Payment Terms, as ERPNext's Accounts Receivable splits an invoice -------------------------
+
+
+def terms_item():
+	return make_item("SINV-T", due=date(2026, 3, 31), posted=date(2026, 3, 1), outstanding=700)._replace(
+		invoiced=D("1000")
+	)
+
+
+def test_an_invoice_without_a_schedule_stays_whole():
+	item = terms_item()
+	assert split_by_payment_terms(item, Settlement(D("1000"), D("300"), D("0")), []) == [item]
+
+
+def test_payments_settle_the_terms_in_due_date_order_and_each_term_ages_by_its_own_date():
+	item = terms_item()
+	terms = [
+		Term(date(2026, 4, 30), D("500")),
+		Term(date(2026, 3, 31), D("500")),
+	]
+	rows = split_by_payment_terms(item, Settlement(D("1000"), D("300"), D("0")), terms)
+	assert [(r.due_date, r.outstanding) for r in rows] == [
+		(date(2026, 3, 31), D("200")),
+		(date(2026, 4, 30), D("500")),
+	]
+	assert sum(r.outstanding for r in rows) == item.outstanding
+
+
+def test_what_the_schedule_records_as_paid_comes_first_then_credit_notes_settle_what_is_owed():
+	item = terms_item()._replace(outstanding=D("450"))
+	terms = [
+		Term(date(2026, 3, 31), D("400")),
+		# ERPNext recorded 300 paid on the second term: its remaining 300 is owed
+		Term(date(2026, 4, 30), D("600"), paid=D("300"), paid_in_invoice_currency=D("300")),
+	]
+	# 300 paid (all recorded on the schedule), 250 credited by a credit note: the credit goes to
+	# the terms in the schedule's order, the term with payments first
+	rows = split_by_payment_terms(item, Settlement(D("1000"), D("300"), D("250")), terms)
+	assert [(r.due_date, r.outstanding) for r in rows] == [
+		(date(2026, 3, 31), D("400")),
+		(date(2026, 4, 30), D("50")),
+	]
+
+
+def test_an_overpayment_is_a_row_of_its_own_and_the_advance_on_the_invoice_is_not_a_payment_of_a_term():
+	item = terms_item()._replace(outstanding=D("-100"))
+	terms = [Term(date(2026, 3, 31), D("500")), Term(date(2026, 4, 30), D("500"))]
+	rows = split_by_payment_terms(item, Settlement(D("1000"), D("1100"), D("0")), terms)
+	assert [(r.due_date, r.outstanding) for r in rows] == [(date(2026, 3, 31), D("-100"))]
+	# 200 of the 1100 was an advance allocated in the invoice: the terms take 900, 100 stays open
+	rows = split_by_payment_terms(item, Settlement(D("1000"), D("1100"), D("0")), terms, advance=D("200"))
+	assert [(r.due_date, r.outstanding) for r in rows] == [(date(2026, 4, 30), D("100"))]

@@ -281,6 +281,91 @@ def age_items(
 	}
 
 
+class Settlement(NamedTuple):
+	"""What the ledger holds against one invoice, as ERPNext's Accounts Receivable splits it:
+	``invoiced`` (the invoice's own debit and any other debit that is not a refund), ``paid``
+	(payments and journal entries, net of refunds) and ``credit_note`` (credit notes against it)."""
+
+	invoiced: Decimal
+	paid: Decimal
+	credit_note: Decimal
+
+
+class Term(NamedTuple):
+	"""One row of an invoice's payment schedule, in company currency."""
+
+	due_date: date
+	amount: Decimal  # the term's share of the invoice (base payment amount)
+	paid: Decimal = ZERO  # what ERPNext recorded as paid on the term (base paid amount)
+	discounted: Decimal = ZERO  # early-payment discount taken on the term
+	paid_in_invoice_currency: Decimal = ZERO  # orders the terms, as ERPNext orders them
+
+
+def split_by_payment_terms(
+	item: OpenItem, settlement: Settlement, terms: Sequence[Term], advance: Decimal = ZERO
+) -> list[OpenItem]:
+	"""An open invoice as ERPNext's Accounts Receivable shows it *Based On Payment Terms*: one item
+	per term still owed, due on the term's due date, and one more (negative, aged from the
+	invoice) for what was paid or credited beyond the terms.
+
+	ERPNext's rule: each term starts from what the payment schedule records as paid on it; the
+	invoice's remaining payments (less the advance allocated on the invoice itself) then settle
+	the terms with nothing recorded, and its credit notes what is still owed, in the schedule's
+	order (terms already paid first, then by due date). An invoice without a schedule stays whole.
+	"""
+	if not terms:
+		return [item]
+	paid = settlement.paid - advance
+	credit_note = settlement.credit_note
+	ordered = sorted(terms, key=lambda t: (-t.paid_in_invoice_currency, t.due_date))
+	rows = []
+	for term in ordered:
+		term_paid = term.paid + term.discounted
+		rows.append([term, term_paid, term.amount - term.paid - term.discounted])
+		if term.paid:
+			paid -= term.paid + term.discounted
+
+	def settle(row, remaining: Decimal) -> tuple[Decimal, Decimal]:
+		"""Settle the row's outstanding from ``remaining``; returns (taken, remaining)."""
+		if not remaining:
+			return ZERO, remaining
+		if remaining > row[2]:
+			return row[2], remaining - row[2]
+		return remaining, ZERO
+
+	for row in rows:
+		if not row[1]:
+			taken, paid = settle(row, paid)
+			row[1] = taken
+			row[2] -= taken
+		if row[2]:
+			taken, credit_note = settle(row, credit_note)
+			row[2] -= taken
+	items = [
+		item._replace(due_date=term.due_date, outstanding=outstanding, invoiced=term.amount)
+		for term, _paid, outstanding in sorted(rows, key=lambda row: row[0].due_date)
+		if outstanding > 0
+	]
+	if paid > 0 or credit_note > 0:
+		items.append(item._replace(outstanding=-paid - credit_note, invoiced=ZERO))
+	return items
+
+
+def overdue_amount(items: Iterable[OpenItem], cutoff: date) -> Decimal:
+	"""What a customer owes that fell due before ``cutoff``, net of its unallocated credits.
+
+	The debts (items with something owed) whose effective due date is before ``cutoff`` count;
+	every credit (a credit note, an advance or a payment not yet matched to an invoice) counts
+	against them whatever its date, as money on the customer's account settles its oldest debts
+	first; never below zero. With no unallocated credit this is the aging's overdue part; the
+	credit check, the collection cases and the ladder all use it.
+	"""
+	items = list(items)
+	debts = sum((i.outstanding for i in items if i.outstanding > 0 and i.effective_due_date < cutoff), ZERO)
+	credits = sum((i.outstanding for i in items if i.outstanding < 0), ZERO)
+	return max(debts + credits, ZERO)
+
+
 def grand_total(rows: Iterable[AgingRow], bucket_count: int) -> AgingRow:
 	"""The sum of several group rows."""
 	outstanding, not_due, count = ZERO, ZERO, 0

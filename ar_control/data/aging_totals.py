@@ -33,13 +33,13 @@ from ar_control.core.aging import (
 	stage_date_ranges,
 )
 from ar_control.core.money import round_money, to_decimal
-from ar_control.data import ledger
-from ar_control.data.dimensions import (
-	customer_conditions,
-	in_range,
-	join_sales_team,
+from ar_control.data.dimensions import date_literal, in_range, join_sales_team
+from ar_control.data.receivables import (
+	currency_precision,
+	open_items_query,
+	run,
+	voucher_type_of,
 )
-from ar_control.data.receivables import currency_precision, open_items_query
 
 GROUP_BY = ("Customer", "Sales Person", "Territory", "Customer Group", "Voucher")
 COMPANY = "Company"  # no grouping: one row, the company's total (for the workspace)
@@ -76,36 +76,130 @@ def aging_totals(
 	customer_group: str | None = None,
 	territory: str | None = None,
 	sales_person: str | None = None,
+	based_on_payment_terms: bool = False,
 ) -> AgingResult:
 	"""Aging per group on ``as_of`` in company currency; rows rounded to the currency's precision.
 
 	The total is the exact sum of the unrounded groups, rounded once, so it equals ERPNext's
 	grand total even where sales-person shares leave fractions of a cent in single rows.
+	``based_on_payment_terms`` splits each invoice into its payment schedule's terms, each aged
+	by its own due date (:mod:`ar_control.data.payment_terms`).
 	"""
 	if group_by not in (*GROUP_BY, COMPANY):
 		raise ValueError(f"cannot group aging by {group_by!r}")
 	as_of = getdate(as_of)
 	precision = currency_precision()
 	quantum = Decimal(1).scaleb(-precision)
+	if based_on_payment_terms:
+		return _by_payment_terms(
+			company,
+			as_of,
+			buckets,
+			basis,
+			stages,
+			group_by,
+			customers,
+			customer_group,
+			territory,
+			sales_person,
+			quantum,
+		)
 
-	source = ledger.source()
-	# which voucher a row is only matters at the voucher level, for sales persons and for the
-	# Payment Ledger's due dates (the copy holds them)
-	named = group_by == "Voucher" or group_by == "Sales Person" or bool(sales_person) or not source.mirror
-	inner = open_items_query(company, as_of, customers, precision, source, vouchers=named)
-	for condition in customer_conditions(source.table.party, customer_group, territory):
-		inner = inner.where(condition)
-	vouchers = inner.as_("vouchers")
+	def build(exact: bool):
+		vouchers = open_items_query(
+			company,
+			as_of,
+			customers,
+			precision,
+			exact=exact,
+			customer_group=customer_group,
+			territory=territory,
+		).as_("vouchers")
+		return _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_person)
+
+	rows = run(build)
+	bucket_count = len(buckets.boundaries) + 1  # columns b1 ... (b0: not due)
+	exact, groups = [], []
+	for row in rows:
+		totals = AgingRow(
+			key=_voucher(row) if group_by == "Voucher" else (row.group_key or ""),
+			outstanding=to_decimal(row.outstanding),
+			not_due=to_decimal(row.b0),
+			buckets=tuple(to_decimal(row[f"b{i}"]) for i in range(1, bucket_count + 1)),
+			stages=tuple(to_decimal(row[f"s{i}"]) for i in range(3)),
+			count=row.count,
+		)
+		exact.append(totals)
+		groups.append(AgingGroup(_rounded(totals, quantum), row.get("name") or ""))
+	total = _rounded(grand_total(exact, bucket_count), quantum)
+	return AgingResult(groups, total)
+
+
+def _by_payment_terms(
+	company,
+	as_of,
+	buckets,
+	basis,
+	stages,
+	group_by,
+	customers,
+	customer_group,
+	territory,
+	sales_person,
+	quantum,
+) -> AgingResult:
+	from ar_control.data import payment_terms
+
+	pairs = payment_terms.aging_rows(
+		company,
+		as_of,
+		buckets,
+		basis,
+		stages,
+		group_by,
+		customers,
+		customer_group,
+		territory,
+		sales_person,
+		quantum,
+	)
+	if group_by in ("Customer", "Voucher"):
+		parties = {key[2] if group_by == "Voucher" else key for key, _row in pairs}
+		names = dict(
+			frappe.get_all(
+				"Customer",
+				filters={"name": ("in", sorted(parties) or [""])},
+				fields=["name", "customer_name"],
+				as_list=True,
+			)
+		)
+	exact, groups = [], []
+	for key, row in pairs:
+		if group_by == "Voucher":
+			key = Voucher(*key)
+			name = names.get(key.party) or ""
+		else:
+			name = names.get(key) or "" if group_by == "Customer" else ""
+		totals = row._replace(key=key)
+		exact.append(totals)
+		groups.append(AgingGroup(_rounded(totals, quantum), name))
+	total = _rounded(grand_total(exact, len(buckets.boundaries) + 1), quantum)
+	return AgingResult(groups, total)
+
+
+def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_person):
+	"""The open vouchers summed per group, with each voucher's outstanding in "not due", one
+	bucket and one stage (see the module's docstring)."""
 	customer = frappe.qb.DocType("Customer").as_("customer")
 	query = frappe.qb.from_(vouchers)
 	if group_by in ("Territory", "Customer Group"):
 		query = query.left_join(customer).on(customer.name == vouchers.party)
-	query, due = source.due_date(vouchers, query)
+	due = vouchers.due_date
 	query, person, share = join_sales_team(
-		query, vouchers.voucher_type, vouchers.voucher_no, sales_person, split=group_by == "Sales Person"
+		query, vouchers.voucher_no, sales_person, split=group_by == "Sales Person"
 	)
 
-	posting = Coalesce(vouchers.posting_date, as_of)
+	posting = Coalesce(vouchers.posting_date, date_literal(as_of))
 	effective_due = Coalesce(due, posting)
 	basis_date = effective_due if basis is Basis.DUE_DATE else posting
 	amount = vouchers.outstanding * share
@@ -133,14 +227,20 @@ def aging_totals(
 	sums.append(count.as_("count"))
 
 	if group_by == "Voucher":
-		keys = [vouchers.voucher_type, vouchers.voucher_no, vouchers.party]
+		keys = [vouchers.voucher_no, vouchers.party]
+		voucher_type = voucher_type_of(vouchers)
 		if flat:
-			query = query.select(*keys, vouchers.posting_date, due.as_("due_date")).orderby(vouchers.party)
-			query = query.orderby(posting)
+			query = query.select(
+				voucher_type.as_("voucher_type"), *keys, vouchers.posting_date, due.as_("due_date")
+			)
+			query = query.orderby(vouchers.party).orderby(posting)
 		else:
 			query = query.select(
-				*keys, Max(vouchers.posting_date).as_("posting_date"), Max(due).as_("due_date")
-			).groupby(*keys)
+				Max(voucher_type).as_("voucher_type"),
+				*keys,
+				Max(vouchers.posting_date).as_("posting_date"),
+				Max(due).as_("due_date"),
+			).groupby(vouchers.account, *keys)
 			query = query.orderby(vouchers.party).orderby(Max(posting))
 	elif group_by == COMPANY:
 		query = query.select(ValueWrapper(company).as_("group_key"))
@@ -152,7 +252,7 @@ def aging_totals(
 			"Customer Group": customer.customer_group,
 		}[group_by]
 		query = query.select(key.as_("group_key")).groupby(key).orderby(key)
-	query = query.select(*sums)
+	query = query.select(*sums, (vouchers.mixed if flat else Max(vouchers.mixed)).as_("mixed"))
 	if group_by in ("Customer", "Voucher"):
 		# the customers' names, looked up once per group, after the grouping
 		grouped = query.as_("grouped")
@@ -163,23 +263,7 @@ def aging_totals(
 			.on(customer.name == key)
 			.select(grouped.star, customer.customer_name.as_("name"))
 		)
-	with ledger.large_temporary_tables():
-		rows = query.run(as_dict=True)
-
-	exact, groups = [], []
-	for row in rows:
-		totals = AgingRow(
-			key=_voucher(row) if group_by == "Voucher" else (row.group_key or ""),
-			outstanding=to_decimal(row.outstanding),
-			not_due=to_decimal(row.b0),
-			buckets=tuple(to_decimal(row[f"b{i}"]) for i in range(1, len(bucket_ranges))),
-			stages=tuple(to_decimal(row[f"s{i}"]) for i in range(3)),
-			count=row.count,
-		)
-		exact.append(totals)
-		groups.append(AgingGroup(_rounded(totals, quantum), row.get("name") or ""))
-	total = _rounded(grand_total(exact, len(bucket_ranges) - 1), quantum)
-	return AgingResult(groups, total)
+	return query
 
 
 def _voucher(row) -> Voucher:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import frappe
 from frappe.query_builder import Case, Criterion
-from frappe.query_builder.functions import Sum
+from frappe.query_builder.functions import Cast, Sum
 from frappe.query_builder.terms import ValueWrapper
 
 from ar_control.core.aging import DateRange
@@ -42,22 +42,20 @@ def customer_conditions(party, customer_group: str | None = None, territory: str
 	return conditions
 
 
-def join_sales_team(query, voucher_type, voucher_no, sales_person: str | None = None, split: bool = True):
-	"""Attribute each voucher (``voucher_type`` / ``voucher_no``: the columns naming it) to the
-	sales persons of its Sales Team by their allocated percentage.
+def join_sales_team(query, voucher_no, sales_person: str | None = None, split: bool = True):
+	"""Attribute each voucher (``voucher_no``: the column naming it) to the sales persons of its
+	Sales Team by their allocated percentage.
 
 	Returns ``(query, sales_person_term, share_term)``. Receivables that are not Sales Invoices,
 	or invoices without a Sales Team, belong to :data:`NOT_ASSIGNED` with a share of 1. With a
 	``sales_person`` filter only that person and the persons below them in the tree are kept,
 	each with their own share. Without a filter and without ``split`` nothing is joined and
-	every share is 1.
+	every share is 1. (Vouchers are named uniquely across types: see ``ar_control.data.ledger``.)
 	"""
 	if not (split or sales_person):
 		return query, ValueWrapper(NOT_ASSIGNED), ValueWrapper(1)
 	team = frappe.qb.DocType("Sales Team").as_("team")
-	on = (
-		(team.parenttype == "Sales Invoice") & (team.parent == voucher_no) & (voucher_type == "Sales Invoice")
-	)
+	on = (team.parent == voucher_no) & (team.parenttype == "Sales Invoice")
 	if sales_person:
 		query = query.inner_join(team).on(on & team.sales_person.isin(subtree("Sales Person", sales_person)))
 		return query, team.sales_person, team.allocated_percentage / 100
@@ -67,24 +65,10 @@ def join_sales_team(query, voucher_type, voucher_no, sales_person: str | None = 
 	return query, person, share
 
 
-def erpnext_due_date(vouchers, query):
-	"""The due date ERPNext's Accounts Receivable report ages a voucher by.
-
-	It reads the due date of Sales Invoices, and of Journal Entries only when they carry a bill
-	number (``bill_no``); every other voucher (payments, advances, journal entries without a bill
-	number) has none and is aged from its posting date. Returns ``(query, due_date_term)``.
-	"""
-	journal = frappe.qb.DocType("Journal Entry").as_("journal")
-	query = query.left_join(journal).on(
-		(vouchers.voucher_type == "Journal Entry") & (journal.name == vouchers.voucher_no)
-	)
-	due = (
-		Case()
-		.when(vouchers.voucher_type == "Sales Invoice", vouchers.due_date)
-		.when(journal.bill_no.isnotnull() & (journal.bill_no != ""), vouchers.due_date)
-		.else_(None)
-	)
-	return query, due
+def date_literal(day):
+	"""A date as a typed SQL value: ``COALESCE(date_column, '2026-06-30')`` would be text, parsed
+	again on every row it is compared on."""
+	return Cast(ValueWrapper(str(day)), "DATE")
 
 
 def in_range(term, dates: DateRange) -> Criterion:

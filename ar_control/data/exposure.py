@@ -1,10 +1,12 @@
 """The credit exposure of one customer in one company, in company currency.
 
 One statement reads everything the credit decision needs, each figure an indexed aggregate
-(the app's copy of the Payment Ledger by party; Sales Order, Delivery Note and Sales Invoice by
+(ERPNext's Payment Ledger by customer, through the app's index; Sales Order and Delivery Note by
 customer), never a loop over the customer's invoices in Python: receivables, unbilled orders and
-deliveries, what is overdue, the credit limit as ERPNext sets it, and whether a hold covers the
-customer. Its text is made once per kind of reading and kept.
+deliveries, what is overdue (the customer's open items netted as the aging nets them: the one
+home of "what a customer owes" is :mod:`ar_control.data.receivables`), the credit limit as
+ERPNext sets it, and whether a hold covers the customer. Its text is made once per kind of
+reading and kept.
 
 With ``lock=True`` the customer's row is locked first (``FOR UPDATE``) and the receivables,
 orders and deliveries are read with locking reads (``LOCK IN SHARE MODE``). Under MariaDB's
@@ -21,22 +23,27 @@ from datetime import date
 from typing import NamedTuple
 
 import frappe
-from frappe.query_builder import Criterion
-from frappe.query_builder.functions import Sum
+from frappe.query_builder import Case, Criterion
+from frappe.query_builder.functions import Coalesce, Min, Sum
 from frappe.utils import getdate
-from pypika.terms import Parameter
+from pypika.terms import Function, Parameter
 
 from ar_control import utils
 from ar_control.core.credit import Exposure, Standing
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.credit import holds
 from ar_control.data import ledger
+from ar_control.data.indexes import CUSTOMER_DOCSTATUS
+from ar_control.data.receivables import currency_precision, open_items_query
 
-# Made by ar_control.install: locking reads through it lock only the customer's submitted rows.
-CUSTOMER_DOCSTATUS_INDEX = "ar_customer_docstatus"
 SHARED = " LOCK IN SHARE MODE"
 
-_statements: dict[tuple[bool, bool, bool], str] = {}
+_statements: dict[tuple, str] = {}
+
+
+class Greatest(Function):
+	def __init__(self, *terms):
+		super().__init__("GREATEST", *terms)
 
 
 class Figures(NamedTuple):
@@ -53,12 +60,12 @@ def lock_customer(customer: str) -> None:
 def _receivables_sql(lock: bool) -> str:
 	"""Everything the receivables ledger holds for the customer in the company, netted (advances
 	and credit notes count negative), whatever its date."""
-	source = ledger.source()
+	reading = ledger.receivables()
 	query = (
-		source.reading("ar_ledger_aging")
-		.select(Sum(source.table.amount))
+		reading.reading()
+		.select(Sum(reading.table.amount))
 		.where(
-			Criterion.all(source.conditions(Parameter("%(company)s"), customers=[Parameter("%(customer)s")]))
+			Criterion.all(reading.conditions(Parameter("%(company)s"), customers=[Parameter("%(customer)s")]))
 		)
 	)
 	return query.get_sql() + (SHARED if lock else "")
@@ -67,7 +74,7 @@ def _receivables_sql(lock: bool) -> str:
 def _unbilled_orders_sql(lock: bool) -> str:
 	"""The unbilled part of the customer's submitted, open Sales Orders (as ERPNext counts it)."""
 	return f"""select sum(so.base_grand_total * (100 - so.per_billed) / 100)
-		from `tabSales Order` so force index ({CUSTOMER_DOCSTATUS_INDEX})
+		from `tabSales Order` so force index ({CUSTOMER_DOCSTATUS})
 		where so.customer = %(customer)s and so.company = %(company)s and so.docstatus = 1
 			and so.per_billed < 100 and so.status not in ('Closed', 'Completed')
 			and so.name != %(exclude)s{SHARED if lock else ""}"""
@@ -78,7 +85,7 @@ def _unbilled_deliveries_sql(lock: bool) -> str:
 	already counted with the order), grossed up from net to grand total like ERPNext does."""
 	return f"""select sum(item.base_net_amount * (1 - ifnull(item.billed_amt, 0) / nullif(item.amount, 0))
 			* dn.base_grand_total / nullif(dn.base_net_total, 0))
-		from `tabDelivery Note` dn force index ({CUSTOMER_DOCSTATUS_INDEX})
+		from `tabDelivery Note` dn force index ({CUSTOMER_DOCSTATUS})
 		join `tabDelivery Note Item` item on item.parent = dn.name
 		where dn.customer = %(customer)s and dn.company = %(company)s and dn.docstatus = 1
 			and dn.is_return = 0 and dn.status not in ('Closed', 'Completed')
@@ -86,17 +93,31 @@ def _unbilled_deliveries_sql(lock: bool) -> str:
 			and dn.name != %(exclude)s{SHARED if lock else ""}"""
 
 
-def _overdue_sql(aggregate: str) -> str:
-	"""Over the customer's invoices still open and due before the cut-off, in company currency,
-	from the outstanding amount ERPNext keeps on each Sales Invoice.
+def _overdue_sql(precision: int) -> str:
+	"""What of the customer's open items fell due before the cut-off, in company currency, as
+	:func:`ar_control.core.aging.overdue_amount` counts it: the open items netted per voucher
+	as the aging nets them (:mod:`ar_control.data.receivables`), the debts due before the cut-off,
+	less every unallocated credit (credit notes, advances and payments on account settle the
+	oldest debts first); and the oldest of those due dates.
 
 	A plain read, not a locking one: the lock protects the limit from two submissions counting
 	without each other. Whether invoices are overdue does not depend on what is submitted at the
 	same moment (due dates are fixed; a payment committed meanwhile only makes the figure a
 	little high for one check)."""
-	return f"""select {aggregate} from `tabSales Invoice`
-		where customer = %(customer)s and docstatus = 1 and company = %(company)s
-			and outstanding_amount > 0 and due_date < %(overdue_before)s"""
+	vouchers = open_items_query(Parameter("%(company)s"), None, [Parameter("%(customer)s")], precision).as_(
+		"vouchers"
+	)
+	due = Coalesce(vouchers.due_date, vouchers.posting_date)
+	debt_due = (vouchers.outstanding > 0) & (due < Parameter("%(overdue_before)s"))
+	query = frappe.qb.from_(vouchers).select(
+		Greatest(
+			0,
+			Sum(Case().when(debt_due, vouchers.outstanding).else_(0))
+			+ Sum(Case().when(vouchers.outstanding < 0, vouchers.outstanding).else_(0)),
+		).as_("overdue"),
+		Min(Case().when(debt_due, due)).as_("oldest_due"),
+	)
+	return query.get_sql()
 
 
 # ERPNext's own limit (``erpnext...customer.get_credit_limit``): the customer's row for the
@@ -115,22 +136,25 @@ CREDIT_LIMIT_SQL = """coalesce(
 def statement(lock: bool, overdue: bool) -> str:
 	"""The one statement, as parameterised SQL text (``%(customer)s`` and the like): raw SQL,
 	since ``frappe.qb`` puts no locking clause on a sub-query, and made once per kind."""
-	key = (ledger.source().mirror, lock, overdue)
+	precision = currency_precision() if overdue else 0
+	key = (ledger.receivables().indexed, lock, overdue, precision)
 	if key not in _statements:
 		parts = {
 			"currency": "select default_currency from `tabCompany` where name = %(company)s",
 			"open_receivables": _receivables_sql(lock),
 			"unbilled_orders": _unbilled_orders_sql(lock),
 			"unbilled_deliveries": _unbilled_deliveries_sql(lock),
-			"overdue": _overdue_sql("sum(outstanding_amount * conversion_rate)")
-			if overdue
-			else "select null",
-			"oldest_due": _overdue_sql("min(due_date)") if overdue else "select null",
 			"holds": holds.COVERING_COUNT_SQL,
 		}
 		columns = [f"({sql}) as {name}" for name, sql in parts.items()]
 		columns.append(f"{CREDIT_LIMIT_SQL} as credit_limit")
-		_statements[key] = "select " + ",\n".join(columns)
+		if overdue:
+			columns += ["overdue.overdue as overdue", "overdue.oldest_due as oldest_due"]
+			source = f" from ({_overdue_sql(precision)}) overdue"
+		else:
+			columns += ["null as overdue", "null as oldest_due"]
+			source = ""
+		_statements[key] = "select " + ",\n".join(columns) + source
 	return _statements[key]
 
 

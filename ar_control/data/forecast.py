@@ -1,7 +1,6 @@
 """What the cash-in forecast reads: open items with their case marks, lateness, actual collections.
 
-Set-based reads (``frappe.qb``), on the ledger :func:`ledger.source` names (the app's copy of
-the Payment Ledger, else the Payment Ledger itself):
+Set-based reads (``frappe.qb``) of ERPNext's Payment Ledger (:mod:`ar_control.data.ledger`):
 
 - :func:`forecast_items`: the open items on a date, netted per voucher by the data layer's own
   :func:`~ar_control.data.receivables.open_items_query` (no second netting), optionally with
@@ -46,7 +45,13 @@ from ar_control.core.escalation import CLOSED, LEGAL, RecoveryStep
 from ar_control.core.money import round_money, to_decimal
 from ar_control.data import ledger
 from ar_control.data.dimensions import NOT_ASSIGNED, in_range
-from ar_control.data.receivables import currency_precision, open_items_query
+from ar_control.data.receivables import (
+	currency_precision,
+	due_date_of,
+	open_items_query,
+	run,
+	voucher_type_of,
+)
 
 DEFAULT_HISTORY_MONTHS = 12
 PROFILE_MONTHS = 12  # month-ends the collection profile learns from
@@ -134,53 +139,49 @@ def forecast_items(
 	customers: Iterable[str] | None = None,
 	with_cases: bool = True,
 	with_sales_team: bool = False,
-	source: ledger.Source | None = None,
 ) -> ForecastInput:
 	"""The open items of ``company`` at the end of ``as_of`` (company currency), as
 	:func:`ar_control.data.receivables.open_items` nets them, with the customer's group and,
 	``with_cases``, the marks of its open collection case (:func:`case_marks`).
 
-	The open items' statement returns five narrow columns per voucher (the driver's per-row cost
+	The open items' statement returns a few narrow columns per voucher (the driver's per-row cost
 	is most of the time at 100,000 invoices); groups and case marks come from their own small
 	queries."""
-	source = source or ledger.source()
 	customers = list(customers) if customers is not None else None
 	precision = currency_precision()
 	quantum = Decimal(1).scaleb(-precision)
-	vouchers = open_items_query(company, as_of, customers, precision, source).as_("vouchers")
-	query = frappe.qb.from_(vouchers)
-	query, due = source.due_date(vouchers, query)
-	# the date an item is due by: its due date, else (advances, payments, journal entries
-	# without a bill number) its posting date, as core.aging.OpenItem.effective_due_date
-	# (a date column: a literal in the COALESCE would turn it into text to parse per row)
-	query = query.select(
-		vouchers.party,
-		vouchers.voucher_type,
-		vouchers.voucher_no,
-		Coalesce(due, vouchers.posting_date),
-		vouchers.outstanding,
-	)
-	if with_sales_team:
-		team = frappe.qb.DocType("Sales Team").as_("team")
-		query = (
-			query.left_join(team)
-			.on(
-				(vouchers.voucher_type == "Sales Invoice")
-				& (team.parenttype == "Sales Invoice")
-				& (team.parent == vouchers.voucher_no)
-			)
-			.select(team.sales_person, team.allocated_percentage)
+
+	def build(exact: bool):
+		vouchers = open_items_query(company, as_of, customers, precision, exact=exact).as_("vouchers")
+		# the date an item is due by: its due date, else (advances, payments, journal entries
+		# without a bill number) its posting date, as core.aging.OpenItem.effective_due_date
+		# (a date column: a literal in the COALESCE would turn it into text to parse per row)
+		query = frappe.qb.from_(vouchers).select(
+			vouchers.account,
+			vouchers.party,
+			voucher_type_of(vouchers),
+			vouchers.voucher_no,
+			Coalesce(vouchers.due_date, vouchers.posting_date),
+			vouchers.outstanding,
 		)
-	with ledger.large_temporary_tables():
-		rows = query.run()
+		if with_sales_team:
+			team = frappe.qb.DocType("Sales Team").as_("team")
+			query = (
+				query.left_join(team)
+				.on((team.parenttype == "Sales Invoice") & (team.parent == vouchers.voucher_no))
+				.select(team.sales_person, team.allocated_percentage)
+			)
+		return query.select(vouchers.mixed)
+
+	rows = run(build, as_dict=False)
 	marks = case_marks(company, customers) if with_cases else {}
-	groups = customer_groups(row[0] for row in rows)
+	groups = customer_groups(row[1] for row in rows)
 
 	items: dict[tuple[str, str, str], core.ForecastItem] = {}
 	shares: dict[str, list[tuple[str, Decimal]]] = {}
 	unmarked = CaseMark(False, False, None)
-	for party, voucher_type, voucher_no, due_date, outstanding, *team_row in rows:
-		key = (party, voucher_type, voucher_no)
+	for account, party, voucher_type, voucher_no, due_date, outstanding, *team_row, _mixed in rows:
+		key = (account, party, voucher_no)
 		if key not in items:
 			mark = marks.get((party, voucher_no), unmarked) if voucher_type == "Sales Invoice" else unmarked
 			items[key] = core.ForecastItem(
@@ -221,7 +222,6 @@ def lateness(
 	as_of: date,
 	months: int = DEFAULT_HISTORY_MONTHS,
 	customers: Iterable[str] | None = None,
-	source: ledger.Source | None = None,
 ) -> core.Lateness:
 	"""Amount-weighted average days late per customer, per customer group and for the company,
 	from the Sales Invoices posted in the ``months`` ending on ``as_of`` and the ledger as it
@@ -233,28 +233,29 @@ def lateness(
 	invoice by its amount. A group's and the company's figures weigh every judged invoice of
 	their customers alike (not an average of averages). ``None`` where nothing can be judged.
 	"""
-	source = source or ledger.source()
-	t = source.table
-	own = source.own_row
+	reading = ledger.receivables()
+	t = reading.table
+	own = reading.own_row
 	start = history_start(as_of, months)
 	posted = Max(Case().when(own, t.posting_date))
 	invoiced = Sum(Case().when(own & (t.amount > 0), t.amount).else_(0))
 	invoices = (
-		source.reading("ar_ledger_aging")
+		reading.reading()
 		.select(
 			t.party,
+			t.against_voucher_no.as_("voucher_no"),
 			posted.as_("posting_date"),
 			Max(Case().when(own, t.due_date)).as_("due_date"),
 			invoiced.as_("amount"),
 			Sum(t.amount).as_("outstanding"),
 			Max(Case().when(own.negate(), t.posting_date)).as_("settled_on"),
 		)
-		.where(Criterion.all(source.conditions(company, as_of, customers)))
-		.where(t.against_voucher_type == "Sales Invoice")
-		.groupby(*source.voucher_keys())
+		.where(Criterion.all(reading.conditions(company, as_of, customers)))
+		.groupby(*reading.voucher_keys())
 		.having((posted >= start) & (posted <= as_of) & (invoiced > 0))
 	).as_("invoices")
 	customer = frappe.qb.DocType("Customer").as_("customer")
+	sales_invoice = frappe.qb.DocType("Sales Invoice").as_("judged_invoice")
 	due = Coalesce(invoices.due_date, invoices.posting_date)
 	end = (
 		Case()
@@ -265,6 +266,9 @@ def lateness(
 	group = Coalesce(customer.customer_group, "")
 	query = (
 		frappe.qb.from_(invoices)
+		# Sales Invoices only (a journal entry that debits the customer is no invoice of theirs)
+		.join(sales_invoice)
+		.on(sales_invoice.name == invoices.voucher_no)
 		.left_join(customer)
 		.on(customer.name == invoices.party)
 		.select(
@@ -307,41 +311,42 @@ def collected(
 	as_of: date,
 	weeks: int = core.DEFAULT_WEEKS,
 	customers: Iterable[str] | None = None,
-	source: ledger.Source | None = None,
 ) -> tuple[Decimal, ...]:
 	"""Per week 1 … ``weeks`` after ``as_of`` (the forecast's weeks): what was collected on the
 	items open on ``as_of`` with something owed (the ones a forecast made that day expects):
 	payments and journal entries against them (the KPI kind *collection*: credit notes,
 	write-offs and exchange revaluations are not cash), as the ledger holds them now."""
-	source = source or ledger.source()
 	precision = currency_precision()
 	ranges = core.week_ranges(as_of, weeks)[:weeks]
-	t = source.table
-	opened = (
-		open_items_query(company, as_of, customers, precision, source).having(Sum(t.amount) > 0).as_("opened")
-	)
-	query = (
-		source.reading("ar_ledger_aging")
-		.join(opened)
-		.on(
-			(opened.party == t.party)
-			& (opened.voucher_no == t.against_voucher_no)
-			& (opened.voucher_type == t.against_voucher_type)
+	reading = ledger.receivables()
+	t = reading.table
+
+	def build(exact: bool):
+		opened = open_items_query(company, as_of, customers, precision, exact=exact).as_("opened")
+		query = (
+			reading.reading()
+			.join(opened)
+			.on(
+				(opened.account == t.account)
+				& (opened.party == t.party)
+				& (opened.voucher_no == t.against_voucher_no)
+				& (opened.outstanding > 0)
+			)
 		)
-	)
-	query, kind = source.with_kind(query)
-	query = query.where(
-		Criterion.all(source.conditions(company, ranges[-1].last, customers))
-		& (t.posting_date >= ranges[0].first)
-		& (kind == ledger.KIND_COLLECTION)
-	).select(
-		*(
-			Sum(Case().when(in_range(t.posting_date, r), -t.amount).else_(0)).as_(f"w{i}")
-			for i, r in enumerate(ranges)
+		query, kind = reading.with_kind(query)
+		return query.where(
+			Criterion.all(reading.conditions(company, ranges[-1].last, customers))
+			& (t.posting_date >= ranges[0].first)
+			& (kind == ledger.KIND_COLLECTION)
+		).select(
+			*(
+				Sum(Case().when(in_range(t.posting_date, r), -t.amount).else_(0)).as_(f"w{i}")
+				for i, r in enumerate(ranges)
+			),
+			Max(opened.mixed).as_("mixed"),
 		)
-	)
-	with ledger.large_temporary_tables():
-		row = query.run(as_dict=True)[0]
+
+	row = run(build)[0]
 	precision_quantum = Decimal(1).scaleb(-precision)
 	return tuple(round_money(to_decimal(row[f"w{i}"]), precision_quantum) for i in range(weeks))
 
@@ -376,18 +381,17 @@ def _profile_outstanding(
 	customers: list[str] | None,
 	bands: Sequence[core.AgeBand],
 	precision: int,
-	source: ledger.Source,
 ) -> dict[int, Decimal]:
 	"""Σₘ outstanding(m, b): one pass over the ledger grouped per voucher gives each voucher's
 	outstanding at every month-end (a conditional sum each, the aging's netting); the outer query
 	adds up the positive ones per due date and month-end (a few hundred due dates), and each due
 	date's sums go to the band of its age on that month-end."""
-	t = source.table
-	own = source.own_row
+	reading = ledger.receivables()
+	t = reading.table
+	own = reading.own_row
 	inner = (
-		source.reading("ar_ledger_aging")
+		reading.reading()
 		.select(
-			t.against_voucher_type.as_("voucher_type"),
 			t.against_voucher_no.as_("voucher_no"),
 			Max(Case().when(own, t.posting_date)).as_("posting_date"),
 			Max(Case().when(own, t.due_date)).as_("due_date"),
@@ -396,12 +400,11 @@ def _profile_outstanding(
 				for j, end in enumerate(ends)
 			),
 		)
-		.where(Criterion.all(source.conditions(company, ends[-1], customers)))
-		.groupby(*source.voucher_keys())
+		.where(Criterion.all(reading.conditions(company, ends[-1], customers)))
+		.groupby(*reading.voucher_keys())
 	).as_("vouchers")
 	query = frappe.qb.from_(inner)
-	query, due = source.due_date(inner, query)
-	due = Coalesce(due, inner.posting_date)
+	due = Coalesce(due_date_of(inner), inner.posting_date)
 	query = (
 		query.select(
 			due.as_("due"),
@@ -431,50 +434,38 @@ def _profile_collected(
 	weeks: int,
 	customers: list[str] | None,
 	bands: Sequence[core.AgeBand],
-	source: ledger.Source,
 ) -> dict[tuple[int, int], Decimal]:
 	"""Σₘ collected(m, b, w): the collections (payments and journal entries) posted in the window,
 	each with its invoice's due date (from the invoice's own row), added up per due date and
 	posting date; those sums joined to the month-ends they follow by at most N weeks (a few
 	each), then summed per band of the invoice's age on the month-end and per week after it."""
-	t = source.table
-	voucher = source.table.as_("profile_voucher")
-	own = (
-		voucher.own_row == 1
-		if source.mirror
-		else (voucher.voucher_type == voucher.against_voucher_type)
-		& (voucher.voucher_no == voucher.against_voucher_no)
-	)
+	reading = ledger.receivables()
+	t = reading.table
+	voucher = frappe.qb.DocType(ledger.LEDGER).as_("profile_voucher")
 	query = (
-		source.reading("ar_ledger_flows")
+		reading.reading()
 		.join(voucher)
 		.on(
-			(voucher.company == t.company)
+			(voucher.account == t.account)
+			& (voucher.party_type == "Customer")
+			& (voucher.delinked == 0)
 			& (voucher.party == t.party)
 			& (voucher.against_voucher_no == t.against_voucher_no)
-			& (voucher.against_voucher_type == t.against_voucher_type)
-			& own
+			& (voucher.voucher_no == t.against_voucher_no)
 		)
 	)
-	query, kind = source.with_kind(query)
-	query, due = source.due_date(voucher, query)
-	due = Coalesce(due, voucher.posting_date)
+	query, kind = reading.with_kind(query)
+	due = Coalesce(due_date_of(voucher), voucher.posting_date)
 	query = (
 		query.select(due.as_("due"), t.posting_date.as_("paid_on"), Sum(-t.amount).as_("collected"))
 		.where(
-			Criterion.all(source.conditions(company, horizon_end(ends[-1], weeks), customers))
+			Criterion.all(reading.conditions(company, horizon_end(ends[-1], weeks), customers))
 			& (t.posting_date > ends[0])
 			& (kind == ledger.KIND_COLLECTION)
 			& (due < ends[-1])
 		)
 		.groupby(due, t.posting_date)
 	)
-	if not source.mirror:
-		query = query.where(
-			(voucher.party_type == "Customer")
-			& (voucher.account_type == "Receivable")
-			& (voucher.delinked == 0)
-		)
 	# grouped, the collections are a derived table of their own (a few thousand rows) that the
 	# month-ends are joined to, rather than every ledger row joined to every month-end
 	paid = query.as_("paid")
@@ -504,7 +495,6 @@ def collection_profile(
 	customers: Iterable[str] | None = None,
 	months: int = PROFILE_MONTHS,
 	bands: Sequence[core.AgeBand] = core.PROFILE_BANDS,
-	source: ledger.Source | None = None,
 ) -> core.CollectionProfile:
 	"""The company's collection profile of overdue debt (``core.forecast.collection_profile``)
 	learnt on the month-ends of :func:`ar_control.core.forecast.profile_month_ends`: for each month-end m, the items open
@@ -520,29 +510,29 @@ def collection_profile(
 	ends = core.profile_month_ends(as_of, weeks, months)
 	if not ends:
 		return core.CollectionProfile()
-	source = source or ledger.source()
 	customers = list(customers) if customers is not None else None
 	precision = currency_precision()
-	key = _profile_key(company, ends, weeks, customers, bands, precision, source)
+	key = _profile_key(company, ends, weeks, customers, bands, precision)
 	cached = frappe.cache.get_value(key, expires=True)  # kept with an expiry: not in frappe.local
 	if cached is not None:
 		return cached
-	profile = _learn_profile(company, ends, weeks, customers, bands, precision, source)
+	profile = _learn_profile(company, ends, weeks, customers, bands, precision)
 	frappe.cache.set_value(key, profile, expires_in_sec=PROFILE_KEPT)
 	return profile
 
 
-def _profile_key(company, ends, weeks, customers, bands, precision, source: ledger.Source) -> str:
+def _profile_key(company, ends, weeks, customers, bands, precision) -> str:
 	"""What a collection profile is learnt from, down to the ledger it reads: the month-ends,
 	the customers and bands, and the count and sum of the company's ledger rows up to the end of
-	the last month-end's weeks (one range of the flows index). A back-dated entry, a cancellation
+	the last month-end's weeks (read from the covering index alone). A back-dated entry, a cancellation
 	or a reconciliation in that range changes the key, so the profile is learnt again; rows
 	posted later do not."""
-	t = source.table
+	reading = ledger.receivables()
+	t = reading.table
 	rows, amount = (
-		source.reading("ar_ledger_flows")
+		reading.reading()
 		.select(Count("*"), Sum(t.amount))
-		.where(Criterion.all(source.conditions(company, horizon_end(ends[-1], weeks))))
+		.where(Criterion.all(reading.conditions(company, horizon_end(ends[-1], weeks))))
 		.run()[0]
 	)
 	basis = [
@@ -552,16 +542,15 @@ def _profile_key(company, ends, weeks, customers, bands, precision, source: ledg
 		sorted(customers) if customers is not None else None,
 		[(band.first, band.last) for band in bands],
 		precision,
-		source.mirror,
 		rows,
 		str(to_decimal(amount)),
 	]
 	return f"{PROFILE_CACHE}:{hashlib.sha1(json.dumps(basis).encode()).hexdigest()}"
 
 
-def _learn_profile(company, ends, weeks, customers, bands, precision, source) -> core.CollectionProfile:
-	outstanding = _profile_outstanding(company, ends, customers, bands, precision, source)
-	collected_ = _profile_collected(company, ends, weeks, customers, bands, source)
+def _learn_profile(company, ends, weeks, customers, bands, precision) -> core.CollectionProfile:
+	outstanding = _profile_outstanding(company, ends, customers, bands, precision)
+	collected_ = _profile_collected(company, ends, weeks, customers, bands)
 	totals = {
 		index: (amount, tuple(collected_.get((index, k), Decimal(0)) for k in range(weeks)))
 		for index, amount in outstanding.items()
@@ -599,10 +588,9 @@ def run_forecast(
 	customer's items are judged by."""
 	customers = list(customers) if customers is not None else None
 	history_customers = list(history_customers) if history_customers is not None else None
-	source = ledger.source()
-	data = forecast_items(company, as_of, customers, with_cases, with_sales_team, source)
-	late = lateness(company, as_of, history_months, history_customers, source)
-	profile = collection_profile(company, as_of, weeks, history_customers, source=source)
+	data = forecast_items(company, as_of, customers, with_cases, with_sales_team)
+	late = lateness(company, as_of, history_months, history_customers)
+	profile = collection_profile(company, as_of, weeks, history_customers)
 	made = core.forecast(data.items, as_of, late, curve, weeks, profile=profile)
 	naive = core.naive_forecast(data.items, as_of, weeks)
 	return ForecastRun(made, naive, late, data.shares, profile)

@@ -101,15 +101,15 @@ def period_figures(
 def _flows(company, period, months, customer_group, territory, sales_person, customers) -> list:
 	"""One pass over the ledger rows of the period and its count-back months, summed per sales
 	person."""
-	source = ledger.source()
-	t = source.table
-	query, kind = source.with_kind(source.reading("ar_ledger_flows"))
-	query, person, share = join_sales_team(query, t.against_voucher_type, t.against_voucher_no, sales_person)
+	reading = ledger.receivables()
+	t = reading.table
+	query, kind = reading.with_kind(reading.reading())
+	query, person, share = join_sales_team(query, t.against_voucher_no, sales_person)
 	amount = t.amount * share
 	in_period = t.posting_date >= period.start
 	is_sales = kind == ledger.KIND_SALES
 	conditions = [
-		*source.conditions(company, period.end, customers),
+		*reading.conditions(company, period.end, customers),
 		*customer_conditions(t.party, customer_group, territory),
 		t.posting_date >= min(period.start, months[-1].start),
 	]

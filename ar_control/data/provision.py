@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 
 import frappe
-from frappe.query_builder import Case
-from frappe.query_builder.functions import Coalesce, Sum
+from frappe.query_builder import Case, Criterion
+from frappe.query_builder.functions import Coalesce, Max, Sum
 from frappe.query_builder.terms import ValueWrapper
 from frappe.utils import getdate
 from pypika.terms import Function
@@ -22,7 +22,8 @@ from ar_control.core import provision
 from ar_control.core.money import to_decimal
 from ar_control.core.period import month_ends
 from ar_control.data import ledger
-from ar_control.data.receivables import currency_precision, open_items_query
+from ar_control.data.dimensions import date_literal
+from ar_control.data.receivables import currency_precision, open_items_query, run
 
 
 def allowance_balance(company: str, account: str, as_of: date) -> Decimal:
@@ -139,62 +140,13 @@ def loss_history(
 	if not ends:
 		return []
 	precision = currency_precision()
-	source = ledger.source()
 	found: list[provision.BandSnapshot] = []
 	for month_end in ends:
-		vouchers = open_items_query(company, month_end, None, precision, source).as_("vouchers")
-		t = source.table
-		wo_query = source.reading("ar_ledger_flows")
-		wo_query, kind = source.with_kind(wo_query)
-		write_offs = (
-			wo_query.select(
-				t.against_voucher_type.as_("voucher_type"),
-				t.against_voucher_no.as_("voucher_no"),
-				Sum(t.amount * -1).as_("written_off"),
-			)
-			.where(
-				(t.company == company)
-				& (t.posting_date > month_end)
-				& (t.posting_date <= as_of)
-				& (kind == ledger.KIND_WRITE_OFF)
-			)
-			.groupby(t.against_voucher_type, t.against_voucher_no)
-		)
-		if not source.mirror:
-			write_offs = write_offs.where(
-				(t.party_type == "Customer") & (t.account_type == "Receivable") & (t.delinked == 0)
-			)
-		write_offs = write_offs.as_("write_offs")
-		query = (
-			frappe.qb.from_(vouchers)
-			.left_join(write_offs)
-			.on(
-				(write_offs.voucher_type == vouchers.voucher_type)
-				& (write_offs.voucher_no == vouchers.voucher_no)
-			)
-		)
-		query, due = source.due_date(vouchers, query)
-		effective_due = Coalesce(due, vouchers.posting_date, month_end)
-		band = ValueWrapper(0)
-		if len(matrix.bands) > 1:
-			band = Case()
-			for index, rate_band in enumerate(matrix.bands[:-1]):
-				# days past due <= upper days: the due date on or after month-end - upper days
-				band = band.when(
-					effective_due >= frappe.utils.add_days(month_end, -rate_band.upper_days), index
-				)
-			band = band.else_(len(matrix.bands) - 1)
-		written_off = Least(Coalesce(write_offs.written_off, 0), vouchers.outstanding)
-		rows = (
-			query.select(
-				band.as_("band"),
-				Sum(vouchers.outstanding).as_("balance"),
-				Sum(Case().when(written_off > 0, written_off).else_(0)).as_("written_off"),
-			)
-			.where(vouchers.outstanding > 0)
-			.groupby(band)
-			.run(as_dict=True)
-		)
+
+		def build(exact: bool, month_end=month_end):
+			return _band_losses(company, matrix, month_end, as_of, precision, exact)
+
+		rows = run(build)
 		found += [
 			provision.BandSnapshot(
 				month_end, int(row.band), to_decimal(row.balance), to_decimal(row.written_off)
@@ -202,3 +154,49 @@ def loss_history(
 			for row in rows
 		]
 	return found
+
+
+def _band_losses(
+	company, matrix: provision.Matrix, month_end: date, as_of: date, precision: int, exact: bool
+):
+	"""Per band: the positive balances open at ``month_end`` and what Write Off Entries took off
+	them after it, up to ``as_of`` (each voucher's write-off up to its balance)."""
+	vouchers = open_items_query(company, month_end, None, precision, exact=exact).as_("vouchers")
+	reading = ledger.receivables()
+	t = reading.table
+	wo_query, kind = reading.with_kind(reading.reading())
+	write_offs = (
+		wo_query.select(
+			t.account, t.against_voucher_no.as_("voucher_no"), Sum(t.amount * -1).as_("written_off")
+		)
+		.where(
+			Criterion.all(reading.conditions(company, as_of))
+			& (t.posting_date > month_end)
+			& (kind == ledger.KIND_WRITE_OFF)
+		)
+		.groupby(t.account, t.against_voucher_no)
+	).as_("write_offs")
+	query = (
+		frappe.qb.from_(vouchers)
+		.left_join(write_offs)
+		.on((write_offs.account == vouchers.account) & (write_offs.voucher_no == vouchers.voucher_no))
+	)
+	effective_due = Coalesce(vouchers.due_date, vouchers.posting_date, date_literal(month_end))
+	band = ValueWrapper(0)
+	if len(matrix.bands) > 1:
+		band = Case()
+		for index, rate_band in enumerate(matrix.bands[:-1]):
+			# days past due <= upper days: the due date on or after month-end - upper days
+			band = band.when(effective_due >= frappe.utils.add_days(month_end, -rate_band.upper_days), index)
+		band = band.else_(len(matrix.bands) - 1)
+	written_off = Least(Coalesce(write_offs.written_off, 0), vouchers.outstanding)
+	return (
+		query.select(
+			band.as_("band"),
+			Sum(vouchers.outstanding).as_("balance"),
+			Sum(Case().when(written_off > 0, written_off).else_(0)).as_("written_off"),
+			Max(vouchers.mixed).as_("mixed"),
+		)
+		.where(vouchers.outstanding > 0)
+		.groupby(band)
+	)

@@ -211,10 +211,10 @@ class TestForecast(ForecastLedger):
 		self.assertEqual(run.forecast.unapplied_credit[self.c4], 2000 - curve_amount("500", 19))
 		self.assertNotIn(self.c3, run.forecast.unapplied_credit)
 
-	def test_the_payment_ledger_itself_gives_the_same_forecast(self):
+	def test_without_the_index_the_forecast_is_the_same(self):
 		mirrored = self.forecast()
-		direct = ledger.Source(frappe.qb.DocType(ledger.LEDGER), False)
-		with mock.patch.object(ledger, "source", return_value=direct):
+		direct = ledger.Receivables(frappe.qb.DocType(ledger.LEDGER), False)
+		with mock.patch.object(ledger, "receivables", return_value=direct):
 			from_ledger = self.forecast()
 		# the same rows, perhaps in another order
 		self.assertEqual(
@@ -445,10 +445,17 @@ class TestCollectionProfile(ARTestCase):
 			self.assertEqual(data.collection_profile(COMPANY, AS_OF, 4, self.history), first)
 		self.assertEqual(learnt.call_count, 2)
 
-	def test_the_payment_ledger_itself_gives_the_same_profile(self):
-		mirrored = data.collection_profile(COMPANY, AS_OF, 4, self.history)
-		direct = ledger.Source(frappe.qb.DocType(ledger.LEDGER), False)
-		self.assertEqual(data.collection_profile(COMPANY, AS_OF, 4, self.history, source=direct), mirrored)
+	def test_without_the_index_the_profile_is_the_same(self):
+		indexed = data._learn_profile(*self.profile_basis())
+		direct = ledger.Receivables(frappe.qb.DocType(ledger.LEDGER), False)
+		with mock.patch.object(ledger, "receivables", return_value=direct):
+			self.assertEqual(data._learn_profile(*self.profile_basis()), indexed)
+
+	def profile_basis(self):
+		from ar_control.core import forecast as core
+
+		ends = core.profile_month_ends(AS_OF, 4, data.PROFILE_MONTHS)
+		return COMPANY, ends, 4, self.history, core.PROFILE_BANDS, 2
 
 
 class TestBacktest(ARTestCase):

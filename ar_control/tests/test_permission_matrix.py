@@ -241,8 +241,6 @@ class TestPermissionMatrix(ARTestCase):
 		elif doctype == "Credit Hold":
 			name = holds.place(make_customer("AR Matrix Held"), COMPANY, Source.MANUAL, "probe")
 			self.made["customers"].append(frappe.db.get_value("Credit Hold", name, "customer"))
-		elif doctype == "AR Ledger Entry":  # the ledger copy's row of X's invoice
-			name = frappe.db.get_value(doctype, {"voucher_no": self.invoice_x}, "name")
 		elif doctype == "Collection Activity":
 			name = (
 				frappe.get_doc(
@@ -334,8 +332,6 @@ class TestPermissionMatrix(ARTestCase):
 			}
 		if doctype == "Credit Hold":
 			return {"customer": self.x, "company": COMPANY, "source": "Manual", "reason": "forged"}
-		if doctype == "AR Ledger Entry":
-			return {"company": COMPANY, "party": self.x, "amount": -700, "against_voucher_no": self.invoice_x}
 		if doctype == "Provision Run":  # each later than the last: a permitted submit must succeed
 			return {"company": COMPANY, "as_of_date": next(self.run_dates)}
 		if doctype == "Specific Provision":  # inactive: as many as the probes make

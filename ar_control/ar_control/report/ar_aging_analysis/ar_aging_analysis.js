@@ -71,6 +71,12 @@ frappe.query_reports["AR Aging Analysis"] = {
 			fieldtype: "Link",
 			options: "Sales Person",
 		},
+		{
+			fieldname: "based_on_payment_terms",
+			label: __("Based On Payment Terms"),
+			fieldtype: "Check",
+			description: __("Each invoice split into its payment schedule's terms, each aged by its own due date"),
+		},
 	],
 
 	formatter(value, row, column, data, default_formatter) {

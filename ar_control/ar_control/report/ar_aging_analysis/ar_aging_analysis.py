@@ -43,6 +43,7 @@ def execute(filters=None):
 		customer_group=options.customer_group,
 		territory=options.territory,
 		sales_person=options.sales_person,
+		based_on_payment_terms=options.based_on_payment_terms,
 	)
 	data = [row_of(group, options) for group in result.groups]
 	if data:
@@ -93,6 +94,9 @@ class AgingOptions:
 		self.territory = arguments.existing("Territory", get("territory"), _("Territory"), required=False)
 		self.sales_person = arguments.existing(
 			"Sales Person", get("sales_person"), _("Sales Person"), required=False
+		)
+		self.based_on_payment_terms = bool(
+			arguments.integer(get("based_on_payment_terms"), _("Based On Payment Terms"), 0, 1, default=0)
 		)
 		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
 
