@@ -65,7 +65,10 @@ doc_events = {
 	# credit limits, holds and collection owners are changed only by the roles that own them
 	"Customer": {"validate": "ar_control.overrides.customer.validate_customer"},
 	"Customer Group": {"validate": "ar_control.overrides.customer.validate_credit_limits"},
-	"Company": {"validate": "ar_control.overrides.customer.validate_company"},
+	"Company": {
+		"validate": "ar_control.overrides.customer.validate_company",
+		"after_insert": "ar_control.credit.holds.refresh_customers_held_everywhere",
+	},
 }
 
 # Who sees which collection cases; their rows, activities and ladder steps follow the case

@@ -65,7 +65,7 @@ CUSTOM_FIELDS = {
 			"in_standard_filter": 1,
 			"read_only": 1,
 			"no_copy": 1,
-			"description": "Set while an active Credit Hold covers the customer in a company; holds are placed and released by a Credit Manager, an assessment or the collection ladder.",
+			"description": "Set while an active Credit Hold covers the customer in any company (Held In Companies lists which); holds are placed and released by a Credit Manager, an assessment or the collection ladder.",
 		},
 		{
 			"fieldname": "ar_credit_hold_reason",
@@ -102,6 +102,17 @@ CUSTOM_FIELDS = {
 			"no_copy": 1,
 			"depends_on": "ar_credit_hold",
 			"description": "The sources of the active credit holds: Manual, No Credit, Assessment Expired, Collection Ladder.",
+		},
+		{
+			"fieldname": "ar_credit_hold_companies",
+			"fieldtype": "Table",
+			"label": "Held In Companies",
+			"options": "Credit Hold Company",
+			"insert_after": "ar_credit_hold_source",
+			"depends_on": "ar_credit_hold",
+			"read_only": 1,
+			"no_copy": 1,
+			"description": "Each company in which the customer's documents are stopped, and why (a hold of every company covers each).",
 		},
 	],
 	**{
@@ -156,7 +167,10 @@ def after_migrate() -> None:
 	make_custom_fields()
 	make_email_templates()
 	set_default_settings()
-	ledger.repair()
+	# what before_migrate dropped (and whatever else is missing) is made again: not a repair
+	ledger.remove_legacy()
+	indexes.make()
+	ledger.forget()
 
 
 def before_uninstall() -> None:

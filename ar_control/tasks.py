@@ -34,8 +34,5 @@ def check_receivables_ledger() -> None:
 	"""Daily: what the receivables queries rely on is in place (the app's index on the Payment
 	Ledger), and nothing an earlier version kept is back; what is not is mended and logged."""
 	from ar_control.data.ledger import repair
-	from ar_control.utils import log_error
 
-	found = repair()
-	if found:
-		log_error("the receivables ledger needed repair", details="\n".join(f.part for f in found))
+	repair()  # logs what it mended

@@ -18,6 +18,7 @@ from ar_control.core.aging import (
 	make_buckets,
 	overdue_amount,
 	parse_buckets,
+	settle_oldest_first,
 	split_by_payment_terms,
 	split_item,
 	stage_date_ranges,
@@ -302,3 +303,33 @@ def test_an_overpayment_is_a_row_of_its_own_and_the_advance_on_the_invoice_is_no
 	# 200 of the 1100 was an advance allocated in the invoice: the terms take 900, 100 stays open
 	rows = split_by_payment_terms(item, Settlement(D("1000"), D("1100"), D("0")), terms, advance=D("200"))
 	assert [(r.due_date, r.outstanding) for r in rows] == [(date(2026, 4, 30), D("100"))]
+
+
+def test_credits_settle_the_oldest_debts_first():
+	items = [
+		make_item("SINV-2", due=date(2026, 6, 10), outstanding=500),
+		make_item("SINV-1", due=date(2026, 5, 1), outstanding=300),
+		make_item("PE-1", due=None, posted=date(2026, 6, 25), outstanding=-400, voucher_type="Payment Entry"),
+	]
+	left = settle_oldest_first(items)
+	assert left == {("Sales Invoice", "SINV-1"): D("0"), ("Sales Invoice", "SINV-2"): D("400")}
+
+
+@given(st.lists(st.integers(-5000, 5000), max_size=8), st.integers(-60, 60))
+def test_what_is_left_overdue_after_the_credits_is_the_overdue_amount(amounts, offset):
+	items = [
+		make_item(f"V-{i}", due=AS_OF + timedelta(days=offset + i * 7), outstanding=amount)
+		for i, amount in enumerate(amounts)
+	]
+	left = settle_oldest_first(items)
+	overdue_left = sum(
+		(
+			left[(i.voucher_type, i.voucher_no)]
+			for i in items
+			if i.outstanding > 0 and i.effective_due_date < AS_OF
+		),
+		D("0"),
+	)
+	assert overdue_left == overdue_amount(items, AS_OF)
+	# the credits are used up, or every debt is settled: never more taken than either
+	assert sum(left.values(), D("0")) == max(sum((i.outstanding for i in items), D("0")), D("0"))

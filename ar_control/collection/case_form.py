@@ -77,7 +77,7 @@ def fill_new_case(doc) -> None:
 				{
 					"sales_invoice": invoice.name,
 					"due_date": invoice.due_date,
-					"outstanding_amount": flt(invoice.base_outstanding),
+					"outstanding_amount": flt(invoice.left),
 					"currency": invoice.currency,
 				},
 			)

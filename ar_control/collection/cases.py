@@ -1,7 +1,8 @@
 """Collection cases: one open case per customer and company, kept in step with the ledger.
 
-``sync`` is set-based: one query for the overdue invoices, one for the open cases and their
-rows, one for the state of the invoices on them, one for the steps done. It works out what
+``sync`` is set-based: one grouped ledger query per company for what the customers owe
+(``data.positions``, as AR Aging Analysis nets it), one for the open cases and their rows, one
+for the invoices on them still submitted, one for the steps done. It works out what
 every case should hold and writes only the cases that differ, so running it again on the same
 day costs a few queries. Payment Entry, Journal Entry and credit-note events call it for the
 customers they touch, so their cases move at once.
@@ -66,8 +67,18 @@ def case_items(rows) -> list[escalation.CaseItem]:
 	]
 
 
-def figures(case, rows, today: date, settings, done: set[tuple[str, str]], written_off: bool = False) -> dict:
-	"""Status, level, next action, amounts and priority a case's rows call for (core rules)."""
+def figures(
+	case, rows, today: date, settings, done: set[tuple[str, str]], written_off: bool = False, position=None
+) -> dict:
+	"""Status, level, next action, amounts and priority a case's rows call for (core rules).
+
+	The amounts are the customer's in the company as AR Aging Analysis shows them (``position``,
+	read from the ledger when not given): its balance, and what fell due before today net of its
+	unallocated credits. The rows hold what is left of each invoice once those credits settled
+	the oldest debts first, which is what the ladder chases."""
+	if position is None:
+		key = (case.get("customer"), case.get("company"))
+		position = data.positions([key], today=today).get(key, data.NO_POSITION)
 	items = case_items(rows)
 	open_items = [i for i in items if i.outstanding > 0]
 	overdue = [i for i in open_items if i.due_date < today]
@@ -85,8 +96,8 @@ def figures(case, rows, today: date, settings, done: set[tuple[str, str]], writt
 		),
 		"current_level": max(reached, key=lambda level: level.days).title if reached else None,
 		"next_action_date": next_action,
-		"outstanding_amount": flt(sum((i.outstanding for i in open_items), ZERO)),
-		"overdue_amount": flt(prio.overdue),
+		"outstanding_amount": flt(position.outstanding),
+		"overdue_amount": flt(position.overdue(today)),
 		"oldest_due_date": min((i.due_date for i in overdue), default=None),
 		"expected_loss": flt(prio.expected_loss),
 		"expected_loss_percent": flt(prio.loss_percent) if prio.loss_percent is not None else 0,
@@ -94,20 +105,20 @@ def figures(case, rows, today: date, settings, done: set[tuple[str, str]], writt
 	}
 
 
-def reconcile_rows(rows, overdue: list, states: dict, reached: dict[str, str], today: date):
-	"""The rows a case should hold: its invoices with today's outstanding (cancelled ones
-	dropped), plus every newly overdue invoice; promises kept by payment are marked kept.
+def reconcile_rows(rows, overdue: list, left: dict[str, object], reached: dict[str, str], today: date):
+	"""The rows a case should hold: its invoices with what is left of them today (``left``: the
+	submitted invoices; a cancelled one is dropped), plus every newly overdue invoice; promises
+	kept by payment are marked kept.
 
 	Returns (rows, kept) where ``kept`` names the invoices whose promise was kept just now.
 	"""
 	result, kept, seen = [], [], set()
 	for row in rows:
-		state = states.get(row.sales_invoice)
-		if state is None:  # cancelled or deleted invoice
+		if row.sales_invoice not in left:  # cancelled or deleted invoice
 			continue
 		seen.add(row.sales_invoice)
 		new = frappe._dict({field: row.get(field) for field in ROW_FIELDS})
-		new.outstanding_amount = flt(max(state.base_outstanding, ZERO))
+		new.outstanding_amount = flt(max(to_decimal(left[row.sales_invoice]), ZERO))
 		new.level_reached = reached.get(row.sales_invoice) or row.level_reached
 		if new.promise_status == "Pending" and escalation.promise_kept(
 			escalation.LadderItem(
@@ -131,7 +142,7 @@ def reconcile_rows(rows, overdue: list, states: dict, reached: dict[str, str], t
 				frappe._dict(
 					sales_invoice=invoice.name,
 					due_date=invoice.due_date,
-					outstanding_amount=flt(invoice.base_outstanding),
+					outstanding_amount=flt(invoice.left),
 					currency=invoice.currency,
 					level_reached=reached.get(invoice.name),
 					disputed=0,
@@ -163,22 +174,16 @@ def _changed(case, rows, new_rows, new_figures) -> bool:
 	return False
 
 
-def invoice_states(names: Iterable[str]) -> dict[str, frappe._dict]:
-	"""Submitted invoices among ``names`` with their outstanding in company currency."""
-	si = frappe.qb.DocType("Sales Invoice")
-	states = {}
-	for part in data.chunks(list(names)):
-		for row in (
-			frappe.qb.from_(si)
-			.select(
-				si.name, si.due_date, (si.outstanding_amount * si.conversion_rate).as_("base_outstanding")
-			)
-			.where((si.name.isin(part)) & (si.docstatus == 1))
-			.run(as_dict=True)
-		):
-			row.base_outstanding = to_decimal(row.base_outstanding)
-			states[row.name] = row
-	return states
+def invoice_left(names: Iterable[str], found: dict) -> dict[str, object]:
+	"""What is left of each submitted invoice among ``names`` (0 when nothing is), from the
+	customers' positions (``data.positions``)."""
+	names = set(names)
+	left = {name: ZERO for name in data.submitted_invoices(names)}
+	for position in found.values():
+		for (voucher_type, voucher_no), amount in position.left.items():
+			if voucher_type == "Sales Invoice" and voucher_no in left:
+				left[voucher_no] = amount
+	return left
 
 
 def sync(
@@ -195,10 +200,9 @@ def sync(
 	today = utils.today(today)
 	settings = get_settings()
 	pairs = None if customers is None else list(set(customers))
+	found = data.positions(pairs, company, today)
 	overdue_by_key: dict[tuple[str, str], list] = defaultdict(list)
-	for invoice in data.open_invoices(
-		due_on_or_before=today - timedelta(days=1), customers=pairs, company=company
-	):
+	for invoice in data.open_invoices(due_on_or_before=today - timedelta(days=1), found=found):
 		overdue_by_key[(invoice.customer, invoice.company)].append(invoice)
 	cases = data.open_cases(pairs, company)
 	if pairs is not None:
@@ -206,7 +210,7 @@ def sync(
 	rows_by_case = data.case_rows(c.name for c in cases.values())
 	on_cases = {row.sales_invoice for rows in rows_by_case.values() for row in rows}
 	all_invoices = on_cases | {i.name for invoices in overdue_by_key.values() for i in invoices}
-	states = invoice_states(on_cases)
+	left = invoice_left(on_cases, found)
 	done = data.done_steps(all_invoices)
 	done_by_invoice: dict[str, set] = defaultdict(set)
 	for invoice, code in done:
@@ -223,12 +227,13 @@ def sync(
 			report["opened"].append(case_name)
 			case = frappe.db.get_value("Collection Case", case_name, "*", as_dict=True)
 			rows = data.case_rows([case_name])[case_name]
-			states.update(invoice_states(r.sales_invoice for r in rows))
+			left.update(invoice_left((r.sales_invoice for r in rows), found))
 		else:
 			rows = rows_by_case.get(case.name, [])
-		new_rows, kept = reconcile_rows(rows, overdue_by_key.get(key, []), states, reached_titles, today)
+		new_rows, kept = reconcile_rows(rows, overdue_by_key.get(key, []), left, reached_titles, today)
 		case_done = set().union(*(done_by_invoice[r.sales_invoice] for r in new_rows)) if new_rows else set()
-		new_figures = figures(case, new_rows, today, settings, case_done)
+		position = found.get(key, data.NO_POSITION)
+		new_figures = figures(case, new_rows, today, settings, case_done, position=position)
 		if new_figures["status"] in escalation.CLOSED:
 			if data.written_off(r.sales_invoice for r in new_rows):
 				new_figures["status"] = escalation.CLOSED_WRITTEN_OFF
@@ -241,7 +246,7 @@ def sync(
 		)
 		if commit_each:
 			commit()  # each case stands on its own; a failure later must not undo it
-	release_ladder_holds(today, settings, pairs)
+	release_ladder_holds(today, settings, pairs, found)
 	return report
 
 
@@ -346,7 +351,7 @@ def add_activity(case: str, activity_type: str, summary: str, **fields) -> str:
 
 
 def release_ladder_holds(
-	today: date, settings, pairs: list[tuple[str, str]] | None = None
+	today: date, settings, pairs: list[tuple[str, str]] | None = None, found: dict | None = None
 ) -> list[tuple[str, str]]:
 	"""Release the ladder's holds once nothing of the customer in that company is overdue past
 	the credit-hold level; other holds stay."""
@@ -371,10 +376,13 @@ def release_ladder_holds(
 		default=0,
 	)
 	# the hold lasts while an invoice of the company is at least ``hold_days`` overdue
+	if found is None:
+		found = data.positions(sorted(held), today=today)
 	still_overdue = {
 		(invoice.customer, invoice.company)
 		for invoice in data.open_invoices(
-			due_on_or_before=today - timedelta(days=hold_days), customers=sorted(held)
+			due_on_or_before=today - timedelta(days=hold_days),
+			found={k: v for k, v in found.items() if k in held},
 		)
 	}
 	released = sorted(held - still_overdue)

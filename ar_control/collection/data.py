@@ -1,22 +1,27 @@
-"""Set-based reads for collection: open invoices, case rows, steps already done.
+"""Set-based reads for collection: what customers owe, case rows, steps already done.
 
-Amounts are in company currency (outstanding amount x the invoice's conversion rate), as the
-rest of the app counts them.
+What a customer owes comes from the ledger, netted as the aging nets it, in company currency
+(:class:`Position`): the cases, the ladder and the credit check read the same figures as AR
+Aging Analysis.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
+from decimal import Decimal
+from typing import NamedTuple
 
 import frappe
-from frappe.query_builder import Criterion
-from frappe.utils import getdate
 from pypika.terms import ExistsCriterion
 
+from ar_control import utils
+from ar_control.core.aging import OpenItem, overdue_amount, settle_oldest_first
 from ar_control.core.escalation import CLOSED, StepRecord, StepState
 from ar_control.core.escalation import step_state as step_state_of
-from ar_control.core.money import to_decimal
+from ar_control.core.money import ZERO
+from ar_control.data.receivables import open_items
 
 CHUNK = 5000
 REDO_REQUESTED = "Redo Requested"
@@ -27,49 +32,108 @@ def chunks(values: list, size: int = CHUNK):
 		yield values[start : start + size]
 
 
+class Position(NamedTuple):
+	"""What one customer owes one company, from the ledger as the aging nets it (one home:
+	:mod:`ar_control.data.receivables`): every open item, and what is left of each debt once the
+	customer's unallocated credits settled the oldest first (``core.aging.settle_oldest_first``)."""
+
+	items: list[OpenItem]
+	left: dict[tuple[str, str], Decimal]
+
+	@property
+	def outstanding(self) -> Decimal:
+		"""The customer's balance in the company (the aging's outstanding), not below zero."""
+		return max(sum((item.outstanding for item in self.items), ZERO), ZERO)
+
+	def overdue(self, today: date) -> Decimal:
+		return overdue_amount(self.items, today)
+
+	def invoice_left(self, invoice: str) -> Decimal:
+		return self.left.get(("Sales Invoice", invoice), ZERO)
+
+
+NO_POSITION = Position([], {})
+
+
+def positions(
+	customers: Iterable[tuple[str, str]] | None = None, company: str | None = None, today: date | None = None
+) -> dict[tuple[str, str], Position]:
+	"""The :class:`Position` of some (customer, company) pairs, of every customer of one company,
+	or of every customer of every company; one grouped ledger query per company. Whatever the
+	date of a ledger row: a payment dated tomorrow settles what it pays today, as ERPNext's own
+	outstanding amounts and the credit check count it."""
+	today = utils.today(today)
+	pairs = None if customers is None else sorted(set(customers))
+	if pairs is not None:
+		companies = sorted({pair[1] for pair in pairs if company is None or pair[1] == company})
+	else:
+		companies = [company] if company else frappe.get_all("Company", pluck="name", order_by="name")
+	found: dict[tuple[str, str], Position] = {}
+	for name in companies:
+		wanted = None if pairs is None else sorted({customer for customer, of in pairs if of == name})
+		by_customer: dict[str, list[OpenItem]] = defaultdict(list)
+		for item in open_items(name, today, wanted, every_date=True):
+			by_customer[item.party].append(item)
+		for customer, items in by_customer.items():
+			found[(customer, name)] = Position(items, settle_oldest_first(items))
+	return found
+
+
 def open_invoices(
 	due_on_or_before: date | None = None,
 	due_from: date | None = None,
 	customers: Iterable[tuple[str, str]] | None = None,
 	company: str | None = None,
+	found: dict[tuple[str, str], Position] | None = None,
 ) -> list[frappe._dict]:
-	"""Submitted Sales Invoices (no returns) with something outstanding; optionally only those
-	due on or before a date, from a date, of some (customer, company) pairs or of one company."""
-	si = frappe.qb.DocType("Sales Invoice")
-	query = (
-		frappe.qb.from_(si)
-		.select(
-			si.name,
-			si.customer,
-			si.company,
-			si.due_date,
-			si.currency,
-			si.outstanding_amount,
-			(si.outstanding_amount * si.conversion_rate).as_("base_outstanding"),
-		)
-		.where((si.docstatus == 1) & (si.is_return == 0) & (si.outstanding_amount > 0))
-	)
-	if due_on_or_before is not None:
-		query = query.where(si.due_date <= due_on_or_before)
-	if due_from is not None:
-		query = query.where(si.due_date >= due_from)
-	if company is not None:
-		query = query.where(si.company == company)
-	if customers is not None:
-		pairs = list(customers)
-		if not pairs:
-			return []
-		query = query.where(si.customer.isin({c for c, _company in pairs}))
-		wanted = set(pairs)
-		return [r for r in _typed(query.run(as_dict=True)) if (r.customer, r.company) in wanted]
-	return _typed(query.run(as_dict=True))
-
-
-def _typed(rows: list[frappe._dict]) -> list[frappe._dict]:
-	for row in rows:
-		row.due_date = getdate(row.due_date)
-		row.base_outstanding = to_decimal(row.base_outstanding)
+	"""Sales Invoices (no returns) that still owe something after the customer's unallocated
+	credits, from the ledger; optionally only those due on or before a date, from a date, of some
+	(customer, company) pairs or of one company (``found``: positions already read). Each with its
+	``outstanding`` as the ledger nets it and ``left``, what the credits leave of it (company
+	currency)."""
+	found = positions(customers, company) if found is None else found
+	currencies: dict[str, str] = {}
+	rows = []
+	for (customer, of), position in found.items():
+		for item in position.items:
+			if item.voucher_type != "Sales Invoice" or item.outstanding <= 0 or item.due_date is None:
+				continue
+			left = position.invoice_left(item.voucher_no)
+			if left <= 0:
+				continue
+			if due_on_or_before is not None and item.due_date > due_on_or_before:
+				continue
+			if due_from is not None and item.due_date < due_from:
+				continue
+			if of not in currencies:
+				currencies[of] = frappe.get_cached_value("Company", of, "default_currency")
+			rows.append(
+				frappe._dict(
+					name=item.voucher_no,
+					customer=customer,
+					company=of,
+					due_date=item.due_date,
+					currency=currencies[of],
+					outstanding=item.outstanding,
+					left=left,
+				)
+			)
+	rows.sort(key=lambda row: (row.customer, row.company, row.due_date, row.name))
 	return rows
+
+
+def submitted_invoices(names: Iterable[str]) -> set[str]:
+	"""The submitted ones among these Sales Invoices (a cancelled one leaves its case)."""
+	si = frappe.qb.DocType("Sales Invoice")
+	found: set[str] = set()
+	for part in chunks(sorted(set(names))):
+		found.update(
+			frappe.qb.from_(si)
+			.select(si.name)
+			.where(si.name.isin(part) & (si.docstatus == 1))
+			.run(pluck=True)
+		)
+	return found
 
 
 def open_cases(
@@ -123,39 +187,27 @@ def step_state(invoices: Iterable[str]) -> StepState:
 
 def ladder_candidates(
 	today: date, levels, due_from: date | None = None, company: str | None = None
-) -> set[tuple[str, str]]:
-	"""The (customer, company) pairs the ladder may have something to do for today: an open
-	invoice that has reached a level not recorded for it, a pending promise to pay on an open
-	case, or a redo a Credit Manager asked for and no run did yet (of one ``company`` if given).
+) -> tuple[set[tuple[str, str]], dict[tuple[str, str], Position]]:
+	"""The (customer, company) pairs the ladder may have something to do for today: an invoice
+	still owed (after the customer's credits) that has reached a level not recorded for it, a
+	pending promise to pay on an open case, or a redo a Credit Manager asked for and no run did
+	yet (of one ``company`` if given); and the positions read on the way.
 
-	A superset, worked out in SQL: the planner then decides for these customers alone (with all
-	their open invoices, as the minimum amounts need), so a day with nothing due costs one query,
-	however many invoices are open."""
-	si = frappe.qb.DocType("Sales Invoice")
-	log = frappe.qb.DocType("Collection Step Log")
-	pending = []
-	for level in levels:
-		done = (
-			frappe.qb.from_(log)
-			.select(log.name)
-			.where(
-				(log.sales_invoice == si.name) & (log.level == level.code) & (log.outcome != REDO_REQUESTED)
-			)
-		)
-		pending.append((si.due_date <= today - timedelta(days=level.days)) & ExistsCriterion(done).negate())
-	query = (
-		frappe.qb.from_(si)
-		.select(si.customer, si.company)
-		.distinct()
-		.where(
-			(si.docstatus == 1) & (si.is_return == 0) & (si.outstanding_amount > 0) & Criterion.any(pending)
-		)
+	A superset, worked out from one grouped ledger query per company and the step log of the open
+	invoices: the planner then decides for these customers alone."""
+	found = positions(company=company, today=today)
+	earliest = min(level.days for level in levels)
+	invoices = open_invoices(
+		due_on_or_before=today - timedelta(days=earliest), due_from=due_from, found=found
 	)
-	if due_from is not None:
-		query = query.where(si.due_date >= due_from)
-	if company is not None:
-		query = query.where(si.company == company)
-	pairs = {(row[0], row[1]) for row in query.run()}
+	done = step_state(invoice.name for invoice in invoices).done
+	pairs = set()
+	for invoice in invoices:
+		if any(
+			invoice.due_date <= today - timedelta(days=level.days) and (invoice.name, level.code) not in done
+			for level in levels
+		):
+			pairs.add((invoice.customer, invoice.company))
 
 	case = frappe.qb.DocType("Collection Case")
 	item = frappe.qb.DocType("Collection Case Invoice")
@@ -169,6 +221,7 @@ def ladder_candidates(
 		.where(case.status.notin(list(CLOSED)) & (item.promise_status == "Pending"))
 		.run()
 	}
+	log = frappe.qb.DocType("Collection Step Log")
 	executed = frappe.qb.DocType("Collection Step Log").as_("executed")
 	redo_done = (
 		frappe.qb.from_(executed)
@@ -189,8 +242,8 @@ def ladder_candidates(
 		.run()
 	}
 	if company is not None:
-		return {pair for pair in pairs if pair[1] == company}
-	return pairs
+		pairs = {pair for pair in pairs if pair[1] == company}
+	return pairs, found
 
 
 def done_steps(invoices: Iterable[str]) -> set[tuple[str, str]]:

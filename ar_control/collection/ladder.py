@@ -193,11 +193,13 @@ def plan(today: date, settings, levels: list[escalation.Level], company: str | N
 	earliest = min(level.days for level in levels)
 	start = getdate(settings.ladder_start_date) if settings.ladder_start_date else None
 	# only the customers with something to do today (one query), with all their open invoices
-	candidates = data.ladder_candidates(today, levels, start, company)
+	candidates, found = data.ladder_candidates(today, levels, start, company)
 	invoices = {
 		row.name: row
 		for row in data.open_invoices(
-			due_on_or_before=today - timedelta(days=earliest), due_from=start, customers=candidates
+			due_on_or_before=today - timedelta(days=earliest),
+			due_from=start,
+			found={key: position for key, position in found.items() if key in candidates},
 		)
 	}
 	# promises and disputes recorded on their open cases
@@ -218,7 +220,7 @@ def plan(today: date, settings, levels: list[escalation.Level], company: str | N
 				invoice=invoice.name,
 				customer=invoice.customer,
 				due_date=invoice.due_date,
-				outstanding=invoice.base_outstanding,
+				outstanding=invoice.left,
 				promise=promise,
 				disputed=bool(mark and mark.disputed),
 				company=invoice.company,

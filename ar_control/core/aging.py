@@ -351,6 +351,28 @@ def split_by_payment_terms(
 	return items
 
 
+def settle_oldest_first(items: Iterable[OpenItem]) -> dict[tuple[str, str], Decimal]:
+	"""What is left of each debt (an item with something owed) once the customer's unallocated
+	credits (credit notes, advances, payments on account: the items that owe a negative amount)
+	have settled the oldest debts first, by effective due date; keyed by (voucher type, voucher
+	number). The customer's items only: credits do not move between customers.
+
+	Collection chases what is left; a customer whose money on account covers its overdue invoices
+	is not chased for them, even before someone matches the payment to them in ERPNext.
+	"""
+	items = list(items)
+	credit = -sum((i.outstanding for i in items if i.outstanding < 0), ZERO)
+	left: dict[tuple[str, str], Decimal] = {}
+	for item in sorted(
+		(i for i in items if i.outstanding > 0), key=lambda i: (i.effective_due_date, i.voucher_no)
+	):
+		taken = min(credit, item.outstanding)
+		credit -= taken
+		key = (item.voucher_type, item.voucher_no)
+		left[key] = left.get(key, ZERO) + item.outstanding - taken
+	return left
+
+
 def overdue_amount(items: Iterable[OpenItem], cutoff: date) -> Decimal:
 	"""What a customer owes that fell due before ``cutoff``, net of its unallocated credits.
 

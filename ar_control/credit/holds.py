@@ -14,7 +14,8 @@ own holds:
 
 A Credit Manager may release any single hold by hand, with a reason. The Customer's *On Credit
 Hold*, *Credit Hold Reason* and *Credit Hold Set By* show the active holds; they are written
-here only (``ar_control.overrides.customer`` refuses them in a Customer save). Placing and
+here only, with *Held In Companies*, a row per company the customer is held in
+(``ar_control.overrides.customer`` refuses them in a Customer save). Placing and
 releasing lock the customer's row, as the credit check does, so a check never sees half a
 change. Each change is logged on the customer's open collection cases it concerns.
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
+from frappe.query_builder.functions import Coalesce
 from frappe.utils import escape_html, now_datetime
 
 from ar_control import arguments, permissions, records
@@ -34,6 +36,8 @@ from ar_control.messages import throw
 from ar_control.roles import CREDIT_MANAGER
 
 HOLD = "Credit Hold"
+HELD_IN = "Credit Hold Company"  # the Customer's rows of the companies it is held in
+HELD_IN_FIELD = "ar_credit_hold_companies"
 ACTIVE = "Active"
 RELEASED = "Released"
 
@@ -167,7 +171,9 @@ def release_own(
 
 
 def refresh_customer(customer: str) -> None:
-	"""Show the active holds on the Customer: on hold anywhere, the reasons, the sources."""
+	"""Show the active holds on the Customer: on hold in any company, the reasons, the sources,
+	and per company in which it is held (*Held In Companies*: a hold of every company covers
+	each company of the site) the reasons and sources of the holds that cover it."""
 	holds = active(customer)
 	# the reasons as the hold records keep them (Frappe sanitised them when the record was made)
 	reasons = [_("{0}: {1}").format(hold.company or _("All Companies"), hold.reason) for hold in holds]
@@ -181,6 +187,35 @@ def refresh_customer(customer: str) -> None:
 			"ar_credit_hold_source": ", ".join(sources) or None,
 		},
 	)
+	frappe.db.delete(HELD_IN, {"parent": customer, "parenttype": "Customer", "parentfield": HELD_IN_FIELD})
+	companies = frappe.get_all("Company", pluck="name", order_by="name") if holds else []
+	for idx, company in enumerate((c for c in companies if rules.covering(holds, c)), start=1):
+		covering = rules.covering(holds, company)
+		frappe.get_doc(
+			{
+				"doctype": HELD_IN,
+				"parent": customer,
+				"parenttype": "Customer",
+				"parentfield": HELD_IN_FIELD,
+				"idx": idx,
+				"company": company,
+				"reasons": "; ".join(hold.reason for hold in covering),
+				"sources": ", ".join(sorted({_(hold.source.value) for hold in covering})),
+			}
+		).db_insert()
+
+
+def refresh_customers_held_everywhere(doc=None, method=None) -> None:
+	"""A new company: the customers held in every company are held in it too (Company hook)."""
+	hold = frappe.qb.DocType(HOLD)
+	for customer in (
+		frappe.qb.from_(hold)
+		.select(hold.customer)
+		.distinct()
+		.where((hold.status == ACTIVE) & (Coalesce(hold.company, "") == ""))
+		.run(pluck=True)
+	):
+		refresh_customer(customer)
 
 
 def log_on_cases(customer: str, company: str | None, summary: str) -> None:

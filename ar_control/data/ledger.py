@@ -36,6 +36,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Coalesce
 
 from ar_control.data import indexes
+from ar_control.utils import log_error
 
 LEDGER = "Payment Ledger Entry"
 
@@ -246,6 +247,7 @@ def repair() -> list[Finding]:
 	remove_legacy()
 	indexes.make()
 	forget()
+	log_error("the receivables ledger was repaired", details="\n".join(finding.part for finding in found))
 	return found
 
 

@@ -305,9 +305,12 @@ def open_items(
 	customers: Iterable[str] | None = None,
 	customer_group: str | None = None,
 	territory: str | None = None,
+	every_date: bool = False,
 ) -> list[OpenItem]:
 	"""Everything still open for the company's customers on ``as_of`` (today by default), one
-	item per receivable account and voucher (as ERPNext's Accounts Receivable lists them)."""
+	item per receivable account and voucher (as ERPNext's Accounts Receivable lists them).
+	``every_date``: counting what is posted after ``as_of`` too (a payment dated tomorrow has
+	been received: collection does not chase what it settles), as the credit check does."""
 	as_of = today(as_of)
 	precision = currency_precision()
 	quantum = Decimal(1).scaleb(-precision)
@@ -316,7 +319,7 @@ def open_items(
 	def build(exact: bool):
 		vouchers = open_items_query(
 			company,
-			as_of,
+			None if every_date else as_of,
 			customers,
 			precision,
 			exact=exact,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count
+from frappe.query_builder.functions import Coalesce, Count
 from frappe.utils import add_days, getdate
 
 from ar_control import arguments, permissions
@@ -105,7 +105,11 @@ def overdue_ratio(filters: Untrusted = None) -> dict:
 @frappe.whitelist()
 def app_errors(filters: Untrusted = None) -> dict:
 	"""Number card: the app's failures of the last 7 days in the Error Log (a case update after a
-	payment, a customer the ladder could not process), for the Credit and System Managers."""
+	payment, a customer the ladder could not process, a receivables index that had to be made
+	again), and what the receivables ledger's health check finds wrong right now (its index
+	missing: the reports are slower until it is back), for the Credit and System Managers."""
+	from ar_control.data import ledger
+
 	permissions.require_role(
 		{CREDIT_MANAGER, "System Manager"},
 		_("Only a Credit Manager or a System Manager sees AR Control's errors."),
@@ -119,10 +123,33 @@ def app_errors(filters: Untrusted = None) -> dict:
 		.run()[0][0]
 	)
 	return {
-		"value": count,
+		"value": count + len(ledger.health()),
 		"fieldtype": "Int",
 		"route": ["List", "Error Log"],
 		"route_options": {"method": ["like", f"{ERROR_PREFIX}%"]},
+	}
+
+
+@frappe.whitelist()
+def customers_on_hold(filters: Untrusted = None) -> dict:
+	"""Number card: the customers whose documents are stopped in the company (an active credit
+	hold of that company or of every company), counted per company as *Held In Companies* lists
+	them; the route opens the Customer list filtered the same way."""
+	frappe.has_permission("Credit Hold", "read", throw=True)
+	filters = arguments.json_object(filters, _("Filters"))
+	company = arguments.company(filters.get("company"), default=True)
+	hold = frappe.qb.DocType("Credit Hold")
+	count = (
+		frappe.qb.from_(hold)
+		.select(Count(hold.customer).distinct())
+		.where((hold.status == "Active") & ((Coalesce(hold.company, "") == "") | (hold.company == company)))
+		.run()[0][0]
+	)
+	return {
+		"value": count,
+		"fieldtype": "Int",
+		"route": ["List", "Customer"],
+		"route_options": {"Credit Hold Company.company": company},
 	}
 
 

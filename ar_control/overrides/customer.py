@@ -76,9 +76,16 @@ def _refuse(doc, fields: list[str], roles: set[str] | None) -> None:
 	)
 
 
+def _held_in(doc) -> list[tuple]:
+	rows = doc.get("ar_credit_hold_companies") or [] if doc else []
+	return [(row.get("company"), row.get("reasons") or None, row.get("sources") or None) for row in rows]
+
+
 def validate_customer(doc, method=None) -> None:
 	before = doc.get_doc_before_save()
 	changed = [f for f in DERIVED_FIELDS if _value(doc, f) != _value(before, f)]
+	if _held_in(doc) != _held_in(before):
+		changed.append("ar_credit_hold_companies")
 	if changed:
 		_refuse(doc, changed, None)
 	roles = set(frappe.get_roles())

@@ -7,11 +7,9 @@ finds what is missing or left over from an earlier version and mends it.
 """
 
 import frappe
-from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute as erpnext_receivable
 from frappe.query_builder import Criterion
 from frappe.utils import flt
 
-from ar_control.ar_control.report.ar_aging_analysis.ar_aging_analysis import execute as aging_analysis
 from ar_control.compat import test_record_dependencies
 from ar_control.data import indexes, ledger
 from ar_control.data.receivables import open_items
@@ -19,6 +17,7 @@ from ar_control.tests.utils import (
 	COMPANY,
 	TEST_DEPENDENCIES,
 	ARTestCase,
+	aging_against_erpnext,
 	make_advance,
 	make_credit_note,
 	make_customer,
@@ -27,12 +26,12 @@ from ar_control.tests.utils import (
 	make_payment,
 	make_sales_invoice,
 	set_exchange_rate,
+	settings_changed,
 )
 
 globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 
 USD_ACCOUNT = "_Test Receivable USD - _TC"
-FIELDS = ("outstanding", "range1", "range2", "range3", "range4", "range5")
 
 
 class LedgerCase(ARTestCase):
@@ -49,31 +48,7 @@ class LedgerCase(ARTestCase):
 
 	def rows(self, day: str, based_on_payment_terms: bool = False):
 		"""(ERPNext's rows, the app's rows) on ``day``: voucher, due date, outstanding, buckets."""
-		filters = {
-			"company": COMPANY,
-			"customer_group": self.group,
-			"report_date": day,
-			"ageing_based_on": "Due Date",
-			"calculate_ageing_with": "Report Date",
-			"range": "30, 60, 90, 120",
-		}
-		theirs = erpnext_receivable({**filters, "based_on_payment_terms": int(based_on_payment_terms)})[1]
-		ours = aging_analysis(
-			{**filters, "group_by": "Voucher", "based_on_payment_terms": int(based_on_payment_terms)}
-		)[1]
-
-		def shaped(rows):
-			return sorted(
-				(
-					row["voucher_no"],
-					str(row.get("due_date") or ""),
-					*(flt(row.get(field), 2) for field in FIELDS),
-				)
-				for row in rows
-				if row.get("voucher_no") and not row.get("is_total")
-			)
-
-		return shaped(theirs), shaped(ours)
+		return aging_against_erpnext(self.group, day, based_on_payment_terms)
 
 	def assert_ages_as_erpnext(self, *days: str, based_on_payment_terms: bool = False):
 		for day in days:
@@ -305,8 +280,8 @@ class TestWhatEarlierVersionsLeft(ARTestCase):
 	(DDL commits: this test makes no data of its own until they are gone.)"""
 
 	def tearDown(self):
+		frappe.db.rollback()  # first: dropping the trigger commits
 		ledger.remove_legacy()
-		frappe.db.rollback()
 
 	def test_a_restored_trigger_without_its_function_is_found_and_removed(self):
 		frappe.db.sql_ddl(
@@ -331,3 +306,122 @@ class TestWhatEarlierVersionsLeft(ARTestCase):
 		customer = make_customer("AR Ledger Legacy")
 		invoice = make_sales_invoice(customer, 100, "2026-01-10")
 		self.assertEqual(invoice.docstatus, 1)
+
+
+class TestOneFigureEverywhere(LedgerCase):
+	"""What a customer owes has one home (``ar_control.data.receivables``): the collection case,
+	the credit panel and AR Aging Analysis show the same outstanding and overdue amounts for a
+	customer whose receivable was revalued, with a journal credit and a payment not yet matched to
+	any invoice."""
+
+	def test_a_case_the_credit_panel_and_the_aging_agree(self):
+		from ar_control.api import credit_panel
+		from ar_control.collection import cases
+		from ar_control.collection.data import open_cases
+
+		customer = make_customer(
+			"AR Ledger USD", currency="USD", receivable_account=USD_ACCOUNT, customer_group=self.group
+		)
+		set_exchange_rate("USD", "INR", 80, "2026-01-01")
+		make_sales_invoice(
+			customer,
+			100,
+			"2026-03-01",
+			"2026-03-31",
+			currency="USD",
+			conversion_rate=80,
+			debit_to=USD_ACCOUNT,
+		)
+		revalue(customer, "2026-04-30", 90)  # +1,000
+		usd_journal_credit(customer, 10, 90, "2026-05-10")  # -900
+		usd_payment_on_account(customer, 20, 90, "2026-05-20")  # -1,800
+		today = "2026-06-30"
+		frappe.flags.current_date = today
+		try:
+			aging = aging_analysis_row(self.group, customer, today)
+			self.assertEqual(aging["outstanding"], 8000 + 1000 - 900 - 1800)
+			self.assertEqual(aging["not_due"], 0)
+			self.assert_ages_as_erpnext(today)
+
+			cases.sync(customers=[(customer, COMPANY)], commit_each=False)
+			case = open_cases([(customer, COMPANY)])[(customer, COMPANY)]
+			self.assertEqual(flt(case.outstanding_amount), aging["outstanding"])
+			self.assertEqual(flt(case.overdue_amount), aging["outstanding"] - aging["not_due"])
+
+			with settings_changed(block_on_overdue=1, overdue_grace_days=30):
+				panel = credit_panel(customer, COMPANY)
+			self.assertEqual(flt(panel["open_receivables"]), aging["outstanding"])
+			# past 30 days of grace: the invoice (due 91 days before) and the revaluation (61 days)
+			# are overdue, the credits settle them first
+			self.assertEqual(flt(panel["overdue"]), aging["outstanding"] - aging["not_due"])
+		finally:
+			frappe.flags.current_date = None
+
+
+def aging_analysis_row(group: str, customer: str, day: str) -> dict:
+	from ar_control.ar_control.report.ar_aging_analysis.ar_aging_analysis import execute
+
+	rows = execute({"company": COMPANY, "report_date": day, "customer_group": group, "group_by": "Customer"})[
+		1
+	]
+	(row,) = [row for row in rows if row.get("group") == customer]
+	return {key: flt(value, 2) if isinstance(value, (int, float)) else value for key, value in row.items()}
+
+
+def usd_journal_credit(customer: str, dollars: float, rate: float, day: str):
+	"""A Journal Entry crediting the customer's USD receivable, matched to no invoice."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Journal Entry",
+			"company": COMPANY,
+			"posting_date": day,
+			"multi_currency": 1,
+			"accounts": [
+				{
+					"account": USD_ACCOUNT,
+					"party_type": "Customer",
+					"party": customer,
+					"exchange_rate": rate,
+					"credit_in_account_currency": dollars,
+					"credit": dollars * rate,
+					"cost_center": "_Test Cost Center - _TC",
+				},
+				{
+					"account": "Cash - _TC",
+					"debit_in_account_currency": dollars * rate,
+					"debit": dollars * rate,
+					"cost_center": "_Test Cost Center - _TC",
+				},
+			],
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	doc.submit()
+	return doc
+
+
+def usd_payment_on_account(customer: str, dollars: float, rate: float, day: str):
+	"""A Payment Entry received in USD and allocated to nothing."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Payment Entry",
+			"payment_type": "Receive",
+			"company": COMPANY,
+			"posting_date": day,
+			"party_type": "Customer",
+			"party": customer,
+			"paid_from": USD_ACCOUNT,
+			"paid_from_account_currency": "USD",
+			"paid_to": "Cash - _TC",
+			"paid_to_account_currency": "INR",
+			"paid_amount": dollars,
+			"source_exchange_rate": rate,
+			"received_amount": dollars * rate,
+			"target_exchange_rate": 1,
+			"reference_no": f"AR-USD-{frappe.generate_hash(length=6)}",
+			"reference_date": day,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	doc.submit()
+	return doc

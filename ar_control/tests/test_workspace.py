@@ -12,6 +12,7 @@ from ar_control.tests.utils import (
 	COMPANY,
 	TEST_DEPENDENCIES,
 	ARTestCase,
+	make_company,
 	make_customer,
 	make_payment,
 	make_sales_invoice,
@@ -58,12 +59,14 @@ class TestWorkspace(ARTestCase):
 		self.assertEqual(card["route_options"]["date"], "2026-05-01")
 
 	def test_the_overdue_ratio_card_and_the_aging_chart_read_todays_ledger(self):
+		company = make_company()  # the cards show a whole company: one that holds only this test's
+		filters = json.dumps({"company": company})
 		customer = make_customer()
-		make_sales_invoice(customer, 600, "2026-01-02", "2026-01-10")  # 21 days late on 31 January
-		make_sales_invoice(customer, 400, "2026-01-20", "2026-02-19")  # not yet due
+		make_sales_invoice(customer, 600, "2026-01-02", "2026-01-10", company=company)  # 21 days late
+		make_sales_invoice(customer, 400, "2026-01-20", "2026-02-19", company=company)  # not yet due
 		frappe.flags.current_date = "2026-01-31"
-		self.assertEqual(flt(dashboard.overdue_ratio(FILTERS)["value"]), 60.0)
-		chart = dashboard.aging_buckets(FILTERS)
+		self.assertEqual(flt(dashboard.overdue_ratio(filters)["value"]), 60.0)
+		chart = dashboard.aging_buckets(filters)
 		self.assertEqual(chart["labels"][:2], ["Not Due", "0-30"])
 		self.assertEqual(chart["datasets"][0]["values"][:2], [400.0, 600.0])
 
@@ -76,12 +79,33 @@ class TestWorkspace(ARTestCase):
 		self.assertEqual(best["values"], [26.25, 23.625])
 		self.assertEqual(cei["values"], [80, 85])
 
-	def test_the_credit_hold_card_counts_customers_on_hold(self):
-		card = frappe.get_doc("Number Card", "Customers on Credit Hold")
-		before = get_result(card.as_dict(), card.filters_json)
-		put_on_hold(make_customer(), "Overdue over 90 days")
-		make_customer()
-		self.assertEqual(get_result(card.as_dict(), card.filters_json), before + 1)
+	def test_the_credit_hold_card_counts_the_customers_held_in_the_company(self):
+		other = make_company()
+
+		def count(company):
+			return dashboard.customers_on_hold(json.dumps({"company": company}))["value"]
+
+		before = count(COMPANY), count(other)
+		held_here = make_customer()
+		put_on_hold(held_here, "Overdue over 90 days")  # in _Test Company only
+		self.assertEqual((count(COMPANY), count(other)), (before[0] + 1, before[1]))
+		put_on_hold(make_customer(), "Fraud suspected", company=None)  # in every company
+		self.assertEqual((count(COMPANY), count(other)), (before[0] + 2, before[1] + 1))
+		make_customer()  # not held
+		self.assertEqual(count(COMPANY), before[0] + 2)
+		# the Customer shows the company it is held in, and the list filters by it
+		held_in = frappe.get_all(
+			"Customer", filters=[["Credit Hold Company", "company", "=", COMPANY]], pluck="name"
+		)
+		self.assertIn(held_here, held_in)
+		self.assertNotIn(
+			held_here,
+			frappe.get_all(
+				"Customer", filters=[["Credit Hold Company", "company", "=", other]], pluck="name"
+			),
+		)
+		card = dashboard.customers_on_hold(FILTERS)
+		self.assertEqual(card["route_options"], {"Credit Hold Company.company": COMPANY})
 
 	def test_the_collection_case_cards_count_open_cases_and_promises_due_this_week(self):
 		cards = [

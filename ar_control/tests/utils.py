@@ -32,6 +32,26 @@ def company_abbr(company: str = COMPANY) -> str:
 	return frappe.get_cached_value("Company", company, "abbr")
 
 
+def make_company(prefix: str = "AR Test Company") -> str:
+	"""A company of the test's own (its chart of accounts included), rolled back with the test:
+	figures of a whole company then count only what the test made, whatever else the site holds."""
+	suffix = frappe.generate_hash(length=5).upper()
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": f"{prefix} {suffix}",
+				"abbr": f"AR{suffix}",
+				"default_currency": "INR",
+				"country": "India",
+				"chart_of_accounts": "Standard",
+			}
+		)
+		.insert(ignore_permissions=True)
+		.name
+	)
+
+
 def make_customer(
 	prefix: str = "AR Test Customer",
 	currency: str | None = None,
@@ -453,6 +473,36 @@ def make_customer_group(prefix: str = "AR Test Group") -> str:
 		.insert(ignore_permissions=True)
 		.name
 	)
+
+
+AGING_FIELDS = ("outstanding", "range1", "range2", "range3", "range4", "range5")
+
+
+def aging_against_erpnext(customer_group: str, day: str, based_on_payment_terms: bool = False):
+	"""(ERPNext's Accounts Receivable, the app's AR Aging Analysis by voucher) for the customers of
+	``customer_group`` on ``day``: per row the voucher, its due date, outstanding and buckets."""
+	from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute as receivable
+
+	from ar_control.ar_control.report.ar_aging_analysis.ar_aging_analysis import execute as aging
+
+	filters = {
+		"company": COMPANY,
+		"customer_group": customer_group,
+		"report_date": day,
+		"ageing_based_on": "Due Date",
+		"calculate_ageing_with": "Report Date",
+		"range": "30, 60, 90, 120",
+		"based_on_payment_terms": int(based_on_payment_terms),
+	}
+
+	def shaped(rows):
+		return sorted(
+			(row["voucher_no"], str(row.get("due_date") or ""), *(flt(row.get(f), 2) for f in AGING_FIELDS))
+			for row in rows
+			if row.get("voucher_no") and not row.get("is_total")
+		)
+
+	return shaped(receivable(filters)[1]), shaped(aging({**filters, "group_by": "Voucher"})[1])
 
 
 def make_collection_target(sales_person: str | None = None, company: str = COMPANY, **values):
