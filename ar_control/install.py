@@ -194,6 +194,7 @@ EMAIL_TEMPLATES = {
 <td style="text-align: right">{{ invoice.outstanding }}</td></tr>{% endfor %}
 </table>
 <p>Total: <b>{{ total }}</b></p>
+<p>See what is open, promise a date, dispute an invoice or pay on your page: <a href="{{ customer_link }}">{{ customer_link }}</a></p>
 <p>If you have already paid, please disregard this message. Thank you.</p>""",
 	},
 	"AR Control: Dunning Letter": {
@@ -206,7 +207,8 @@ EMAIL_TEMPLATES = {
 <td style="text-align: right">{{ invoice.days_overdue }}</td>
 <td style="text-align: right">{{ invoice.outstanding }}</td></tr>{% endfor %}
 </table>
-<p>Total overdue: <b>{{ total }}</b>. Please pay it without delay or contact us to agree on a date.</p>""",
+<p>Total overdue: <b>{{ total }}</b>. Please pay it without delay or contact us to agree on a date.</p>
+<p>See what is open, promise a date, dispute an invoice or pay on your page: <a href="{{ customer_link }}">{{ customer_link }}</a></p>""",
 	},
 }
 

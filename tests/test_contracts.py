@@ -262,6 +262,8 @@ def test_the_readme_permission_table_is_what_the_doctypes_grant():
 # --- every string users see has a Chinese translation ---------------------------------------------
 
 JS_TRANSLATED = re.compile(r"""__\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
+# {{ _("...") }} in the web page and print templates (Jinja)
+JINJA_TRANSLATED = re.compile(r"""(?<![\w.])_\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 
 
 def translatable_strings() -> set[str]:
@@ -283,6 +285,9 @@ def translatable_strings() -> set[str]:
 				found.add(node.args[0].value)
 	for path in APP.rglob("*.js"):
 		for match in JS_TRANSLATED.finditer(path.read_text(encoding="utf-8")):
+			found.add(ast.literal_eval(match.group(1)))
+	for path in APP.rglob("*.html"):
+		for match in JINJA_TRANSLATED.finditer(path.read_text(encoding="utf-8")):
 			found.add(ast.literal_eval(match.group(1)))
 	for meta in APP_DOCTYPES.values():
 		found.add(meta["name"])

@@ -271,3 +271,16 @@ def test_the_level_reached_is_the_highest_done_and_ignores_removed_levels():
 	done = {("A", "reminder"), ("A", "letter"), ("A", "call"), ("B", "call"), ("C", "gone")}
 	reached = levels_reached(done, make_ladder())
 	assert {invoice: level.code for invoice, level in reached.items()} == {"A": "letter", "B": "call"}
+
+
+def test_a_promise_or_dispute_made_before_the_due_date_keeps_the_case_open():
+	not_yet_due = CaseItem("SINV-2", TODAY + timedelta(days=10), D(400))
+	assert case_status([not_yet_due], TODAY, legal=False) == CLOSED_PAID
+	assert case_status([not_yet_due._replace(promise_pending=True)], TODAY, legal=False) == PROMISE_TO_PAY
+	assert case_status([not_yet_due._replace(disputed=True)], TODAY, legal=False) == DISPUTED
+	# paid since: nothing is watched any more
+	paid = not_yet_due._replace(promise_pending=True, outstanding=D(0))
+	assert case_status([paid], TODAY, legal=False) == CLOSED_PAID
+	# an undisputed overdue invoice keeps the case open beside a disputed one not yet due
+	overdue = CaseItem("SINV-1", TODAY - timedelta(days=5), D(100))
+	assert case_status([overdue, not_yet_due._replace(disputed=True)], TODAY, legal=False) == OPEN

@@ -20,6 +20,7 @@ from ar_control.core.escalation import Action, Level, Step
 from ar_control.core.holds import Source
 from ar_control.credit import holds
 from ar_control.credit.holds import HOLD
+from ar_control.portal import links
 
 
 class Outcome(NamedTuple):
@@ -151,6 +152,13 @@ def send_email(
 		"total": total(steps, ctx),
 		"level": level.title,
 		"case": ctx.case.name if ctx.case else None,
+		# a personal link to the customer's page, made for this e-mail (ar_control.portal)
+		"customer_link": links.make(
+			ctx.customer,
+			ctx.company,
+			f"{level.title}: {invoice_names(steps)}",
+			ctx.case.name if ctx.case else None,
+		),
 	}
 	if row.email_template:
 		template = frappe.get_cached_doc("Email Template", row.email_template)
@@ -162,6 +170,8 @@ def send_email(
 	else:
 		subject = _("{0}: invoices {1}").format(level.title, invoice_names(steps))
 		body = _("Please pay the invoices {0}, in total {1}.").format(invoice_names(steps), context["total"])
+	if context["customer_link"] not in body:  # a template of the user's that does not show it
+		body += link_paragraph(context["customer_link"])
 	communication = make(
 		doctype=doctype,
 		name=name,
@@ -174,6 +184,12 @@ def send_email(
 		sent_or_received="Sent",
 	)
 	return communication["name"], None
+
+
+def link_paragraph(url: str) -> str:
+	return '<p>{0} <a href="{1}">{1}</a></p>'.format(
+		escape_html(_("See what is open, promise a date, dispute an invoice or pay on your page:")), url
+	)
 
 
 def escaped(context: dict) -> dict:

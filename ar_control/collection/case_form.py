@@ -130,7 +130,7 @@ def refresh_figures(doc) -> None:
 
 def log_changes(doc) -> None:
 	"""Every promise and every dispute entered or resolved goes into the evidence file."""
-	if doc.flags.from_sync:
+	if doc.flags.from_sync or doc.flags.from_page:  # the sync and the customer's page log their own
 		return
 	before = doc.get_doc_before_save()
 	old_rows = {row.name: row for row in (before.invoices if before else [])}

@@ -302,6 +302,8 @@ def execute(key, steps, broken, today: date, settings, state) -> list[str]:
 			)
 		)
 	record(log_rows)
+	if case and log_rows:  # the customer's answers on its page are now behind the last step
+		frappe.db.set_value("Collection Case", case.name, "customer_answered", 0)
 	cases.sync(today, customers=[key], commit_each=False)
 	return lines
 

@@ -414,18 +414,22 @@ CLOSED = (CLOSED_PAID, CLOSED_WRITTEN_OFF)
 def case_status(items: Sequence[CaseItem], today: date, legal: bool, written_off: bool = False) -> str:
 	"""The status a case's invoices call for.
 
-	Nothing overdue any more: closed (written off when a write-off settled the last of it).
-	Otherwise: Legal once handed over; Promise to Pay while a promise is pending on an overdue
-	invoice; Disputed when every overdue invoice is disputed; else Open.
+	A case watches its overdue invoices and those not yet due on which the customer promised a
+	date or raised a dispute (from the customer's page, before the due date). Nothing watched any
+	more: closed (written off when a write-off settled the last of it). Otherwise: Legal once
+	handed over; Promise to Pay while a promise is pending on a watched invoice; Disputed when
+	every watched invoice is disputed; else Open.
 	"""
-	overdue = [i for i in items if i.outstanding > 0 and i.due_date < today]
-	if not overdue:
+	watched = [
+		i for i in items if i.outstanding > 0 and (i.due_date < today or i.promise_pending or i.disputed)
+	]
+	if not watched:
 		return CLOSED_WRITTEN_OFF if written_off else CLOSED_PAID
 	if legal:
 		return LEGAL
-	if any(i.promise_pending for i in overdue):
+	if any(i.promise_pending for i in watched):
 		return PROMISE_TO_PAY
-	if all(i.disputed for i in overdue):
+	if all(i.disputed for i in watched):
 		return DISPUTED
 	return OPEN
 

@@ -145,8 +145,16 @@ def purge_customers(customers: list[str]) -> None:
 	payments = frappe.get_all("Payment Entry", filters={"party": ("in", customers)}, pluck="name")
 	dunnings = frappe.get_all("Dunning", filters={"customer": ("in", customers)}, pluck="name")
 	case_names = frappe.get_all("Collection Case", filters={"customer": ("in", customers)}, pluck="name")
-	documents = invoices + orders + payments + dunnings + case_names
+	requests = frappe.get_all(
+		"Payment Request", filters={"reference_name": ("in", invoices or [""])}, pluck="name"
+	)
+	documents = invoices + orders + payments + dunnings + case_names + requests
 	deletions = [
+		("Collection Link", "customer", customers),
+		("File", "attached_to_name", case_names),
+		("Notification Log", "document_name", case_names),
+		("Payment Request", "name", requests),
+		("Credit Hold Company", "parent", customers),
 		("Collection Step Log", "customer", customers),
 		("Collection Activity", "collection_case", case_names),
 		("Collection Case Invoice", "parent", case_names),

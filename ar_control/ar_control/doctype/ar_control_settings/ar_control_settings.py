@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint
 
-from ar_control.core import aging, credit, escalation, provision
+from ar_control.core import aging, credit, escalation, portal, provision
 from ar_control.core.money import to_decimal
 from ar_control.core.problems import Problem, RuleError
 from ar_control.messages import InvalidSettingsError, throw
@@ -32,6 +32,8 @@ class ARControlSettings(Document):
 
 		aging_based_on: DF.Literal["Due Date", "Posting Date"]
 		aging_buckets: DF.Data
+		attachment_max_kb: DF.Int
+		attachment_types: DF.Data | None
 		block_on_overdue: DF.Check
 		check_delivery_note: DF.Check
 		check_sales_invoice: DF.Check
@@ -44,13 +46,16 @@ class ARControlSettings(Document):
 		credit_manager: DF.Link | None
 		default_collector: DF.Link | None
 		default_finance_owner: DF.Link | None
+		dispute_reasons: DF.SmallText | None
 		history_months: DF.Int
 		hold_on_expiry: DF.Check
 		ladder_start_date: DF.Date | None
+		link_valid_days: DF.Int
 		no_history_score: DF.Float
 		overdue_grace_days: DF.Int
 		overdue_min_amount: DF.Currency
 		promise_grace_days: DF.Int
+		promise_horizon_days: DF.Int
 		provision_bands: DF.Table[ARProvisionBand]
 		provision_policies: DF.Table[ARProvisionPolicy]
 		recovery_rates: DF.Table[ARRecoveryRate]
@@ -73,6 +78,7 @@ class ARControlSettings(Document):
 		found += self.ladder_problems()
 		found += escalation.check_recovery(self.recovery_curve())
 		found += provision_rules.problems(self)
+		found += portal.check_policy(self.page_policy())
 		return found
 
 	def set_defaults_if_empty(self) -> None:
@@ -168,6 +174,17 @@ class ARControlSettings(Document):
 				"Delivery Note": self.check_delivery_note,
 				"Sales Invoice": self.check_sales_invoice,
 			}.get(doctype)
+		)
+
+	# --- the customer's page -----------------------------------------------------------------------
+
+	def page_policy(self) -> portal.PagePolicy:
+		return portal.PagePolicy(
+			link_days=cint(self.link_valid_days),
+			promise_horizon_days=cint(self.promise_horizon_days),
+			dispute_reasons=portal.parse_lines(self.dispute_reasons),
+			attachment_max_kb=cint(self.attachment_max_kb),
+			attachment_types=portal.parse_types(self.attachment_types),
 		)
 
 	def overdue_grace(self) -> int | None:

@@ -16,7 +16,10 @@ class CollectionActivity(Document):
 		from frappe.types import DF
 
 		activity_date: DF.Datetime
-		activity_type: DF.Literal["Call", "Email", "Letter", "Visit", "Legal Step", "Note", "System Step"]
+		activity_type: DF.Literal[
+			"Call", "Email", "Letter", "Visit", "Legal Step", "Note", "System Step", "Customer Page"
+		]
+		attachment: DF.Attach | None
 		collection_case: DF.Link
 		communication: DF.Link | None
 		contact: DF.Link | None

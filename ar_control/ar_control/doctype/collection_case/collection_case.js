@@ -9,6 +9,7 @@ frappe.ui.form.on("Collection Case", {
 		if (frappe.model.can_create("Collection Activity")) {
 			frm.add_custom_button(__("Add Activity"), () => add_activity(frm));
 		}
+		customer_page_buttons(frm);
 		frm.add_custom_button(
 			__("Activity Log"),
 			() => frappe.set_route("List", "Collection Activity", { collection_case: frm.doc.name }),
@@ -127,4 +128,47 @@ function add_activity(frm) {
 		},
 	});
 	dialog.show();
+}
+
+// The customer's page (ar_control.portal): a new personal link for the customer, shown once to
+// copy; every link of the customer in this company revoked.
+function customer_page_buttons(frm) {
+	if (!frappe.user.has_role(["Collector", "Credit Manager", "Accounts Manager", "System Manager"])) {
+		return;
+	}
+	if (frm.doc.customer_answered) {
+		frm.dashboard.set_headline_alert(
+			__("The customer answered on its page since the last ladder step."),
+			"green"
+		);
+	}
+	frm.add_custom_button(
+		__("Copy Customer Link"),
+		() =>
+			frappe
+				.call({ method: "ar_control.portal.links.copy_link", args: { case: frm.doc.name } })
+				.then((r) => {
+					frappe.utils.copy_to_clipboard(r.message);
+					frappe.msgprint({
+						title: __("Customer Link"),
+						message: __("A new link to the customer's page, copied: {0}", [
+							`<br><code>${frappe.utils.escape_html(r.message)}</code>`,
+						]),
+					});
+				}),
+		__("Customer Page")
+	);
+	frm.add_custom_button(
+		__("Revoke Links"),
+		() =>
+			frappe.confirm(__("Close every link sent to this customer for {0}?", [frm.doc.company]), () =>
+				frappe
+					.call({ method: "ar_control.portal.links.revoke_links", args: { case: frm.doc.name } })
+					.then((r) => {
+						frappe.show_alert({ message: __("{0} link(s) revoked.", [r.message]), indicator: "green" });
+						frm.reload_doc();
+					})
+			),
+		__("Customer Page")
+	);
 }

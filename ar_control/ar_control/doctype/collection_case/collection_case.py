@@ -28,6 +28,8 @@ class CollectionCase(Document):
 		currency: DF.Link | None
 		current_level: DF.Data | None
 		customer: DF.Link
+		customer_answered: DF.Check
+		customer_answered_on: DF.Datetime | None
 		customer_name: DF.Data | None
 		expected_loss: DF.Currency
 		expected_loss_percent: DF.Percent
@@ -42,6 +44,8 @@ class CollectionCase(Document):
 		opened_on: DF.Date | None
 		outstanding_amount: DF.Currency
 		overdue_amount: DF.Currency
+		page_last_opened: DF.Datetime | None
+		page_visits: DF.Int
 		priority_score: DF.Float
 		sales_person: DF.Link | None
 		sales_person_user: DF.Link | None

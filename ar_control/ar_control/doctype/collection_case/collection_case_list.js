@@ -1,5 +1,5 @@
 frappe.listview_settings["Collection Case"] = {
-	add_fields: ["status", "priority_score", "overdue_amount"],
+	add_fields: ["status", "priority_score", "overdue_amount", "customer_answered"],
 	get_indicator(doc) {
 		const colors = {
 			Open: "orange",
@@ -9,6 +9,10 @@ frappe.listview_settings["Collection Case"] = {
 			"Closed - Paid": "green",
 			"Closed - Written Off": "gray",
 		};
-		return [__(doc.status), colors[doc.status] || "gray", "status,=," + doc.status];
+		// the customers who answered on their page since the ladder's last step stand out
+		const label = doc.customer_answered
+			? `${__(doc.status)} · ${__("Customer Answered")}`
+			: __(doc.status);
+		return [label, colors[doc.status] || "gray", "status,=," + doc.status];
 	},
 };
