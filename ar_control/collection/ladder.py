@@ -446,3 +446,16 @@ def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
 			sales_invoice=record.sales_invoice,
 		)
 	return request.name
+
+
+@frappe.whitelist()
+def preview(company: Untrusted = None) -> list[str]:
+	"""What the ladder would do today (a Credit Manager's look ahead: nothing is done or written);
+	one line per step, as ``bench ar-control run-ladder --dry-run`` prints them."""
+	permissions.require_role(
+		{CREDIT_MANAGER}, _("Only a user with the Credit Manager role can look at the ladder's plan.")
+	)
+	company = arguments.company(company, required=False)
+	lines = run(utils.today(), dry_run=True, company=company)
+	frappe.db.rollback()
+	return lines

@@ -238,6 +238,14 @@ class TestPermissionMatrix(ARTestCase):
 					"period_end": "2024-01-31",
 				}
 			)
+		elif doctype == "Collection Link":  # a link to X's page, as a reminder makes it
+			from ar_control.portal import links
+
+			key = links.make(self.x, COMPANY, "probe").rsplit("key=", 1)[1]
+			from ar_control.core.portal import digest
+
+			name = frappe.db.get_value(doctype, {"token_hash": digest(key)})
+			self.made["extra"].append((doctype, name))
 		elif doctype == "Credit Hold":
 			name = holds.place(make_customer("AR Matrix Held"), COMPANY, Source.MANUAL, "probe")
 			self.made["customers"].append(frappe.db.get_value("Credit Hold", name, "customer"))
@@ -332,6 +340,13 @@ class TestPermissionMatrix(ARTestCase):
 			}
 		if doctype == "Credit Hold":
 			return {"customer": self.x, "company": COMPANY, "source": "Manual", "reason": "forged"}
+		if doctype == "Collection Link":  # a link whose secret the forger would know
+			return {
+				"customer": self.x,
+				"company": COMPANY,
+				"expires_on": "2099-01-01 00:00:00",
+				"token_hash": "0" * 64,
+			}
 		if doctype == "Provision Run":  # each later than the last: a permitted submit must succeed
 			return {"company": COMPANY, "as_of_date": next(self.run_dates)}
 		if doctype == "Specific Provision":  # inactive: as many as the probes make
