@@ -84,16 +84,32 @@ def receivables_ledger(context, check=False):
 @click.option(
 	"--keep/--remove", default=True, help="Keep the data set for the next run (default) or remove it."
 )
+@click.option(
+	"--shape",
+	"shapes",
+	multiple=True,
+	help="Data set shape (repeatable; 'all' for every one): standard, many-small, few-large, "
+	"partly-paid, credits-journals, advances. Default: standard.",
+)
+@click.option(
+	"--cold-command",
+	help="A shell command that restarts MariaDB (e.g. 'sudo service mariadb restart'): each aging is "
+	"then also measured right after a restart.",
+)
 @pass_context
-def benchmark(context, invoices=100000, repeat=3, with_ladder=False, keep=True):
+def benchmark(context, invoices=100000, repeat=3, with_ladder=False, keep=True, shapes=(), cold_command=None):
 	"""ERPNext's receivables reports and credit check against the app's, on a built data set."""
 	from ar_control.benchmarks import dataset, scale
 
+	shapes = tuple(dataset.SHAPES) if "all" in shapes else (shapes or ("standard",))
+	unknown = [shape for shape in shapes if shape not in dataset.SHAPES]
+	if unknown:
+		raise click.ClickException(f"no shape {', '.join(unknown)}: one of {', '.join(dataset.SHAPES)}")
 	frappe.init(site=get_site(context))
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
-		scale.run(invoices, repeat)
+		scale.run(invoices, repeat, shapes=shapes, cold_command=cold_command)
 		if with_ladder:
 			scale.ladder(invoices)
 		if not keep:

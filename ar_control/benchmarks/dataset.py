@@ -53,9 +53,76 @@ RANGE = "30, 60, 90, 120"
 DAYS = 730  # posting dates spread over the two years before as_of
 CREDIT_DAYS = 30
 CREDIT_NOTE_AFTER = 10  # days from the invoice to its credit note
+ADVANCE_BEFORE = 10  # days from an advance to the invoice it is meant for
 TEMPLATE_AMOUNT = 1000
-# the share of each kind, by the copy index modulo 100
-KINDS = (("paid", 70), ("half", 80), ("credit", 82), ("open", 100))
+# the kinds of copy: an invoice and, but for "open", the document that settles it
+# (paid in full, paid half, credited 20 % by a credit note, half settled by a journal entry, or
+# half paid in advance by a payment left unallocated)
+
+
+class Shape(NamedTuple):
+	"""How a data set spreads its invoices: over how many customers, how unevenly (the customer
+	of invoice ``i`` is ``customers * frac(i * 0.618...) ** skew``), and the share of each kind (by
+	the copy index modulo 100, cumulative)."""
+
+	name: str
+	description: str
+	customers_per_invoice: float
+	skew: float
+	kinds: tuple[tuple[str, int], ...]
+
+	def customers(self, invoices: int) -> int:
+		return max(int(invoices * self.customers_per_invoice), 1)
+
+
+SHAPES = {
+	shape.name: shape
+	for shape in (
+		Shape(
+			"standard",
+			"20 invoices a customer, skewed; 70 % paid, 10 % half paid, 2 % credited, the rest open",
+			1 / 20,
+			2,
+			(("paid", 70), ("half", 80), ("credit", 82), ("open", 100)),
+		),
+		Shape(
+			"many-small",
+			"2 invoices a customer, evenly spread",
+			1 / 2,
+			1,
+			(("paid", 70), ("half", 80), ("credit", 82), ("open", 100)),
+		),
+		Shape(
+			"few-large",
+			"one customer for 5,000 invoices, strongly skewed (a few hold most invoices)",
+			1 / 5000,
+			4,
+			(("paid", 70), ("half", 80), ("credit", 82), ("open", 100)),
+		),
+		Shape(
+			"partly-paid",
+			"55 % of the invoices half paid",
+			1 / 20,
+			2,
+			(("paid", 30), ("half", 85), ("credit", 87), ("open", 100)),
+		),
+		Shape(
+			"credits-journals",
+			"25 % credited by a credit note, 25 % half settled by a journal entry",
+			1 / 20,
+			2,
+			(("paid", 35), ("credit", 60), ("journal", 85), ("open", 100)),
+		),
+		Shape(
+			"advances",
+			"40 % half paid by an advance left unallocated",
+			1 / 20,
+			2,
+			(("paid", 45), ("advance", 85), ("open", 100)),
+		),
+	)
+}
+KINDS = SHAPES["standard"].kinds
 # amounts that ERPNext keeps in Float fields, not Currency ones
 FLOAT_AMOUNTS = {
 	"Payment Entry Reference": (
@@ -77,21 +144,34 @@ DELETE_BATCH = 100000
 # the Version rows of their change log are not copied, and deleted with the templates)
 INVOICE_CHILDREN = ("Sales Invoice Item", "Sales Team", "Payment Schedule")
 PAYMENT_CHILDREN = ("Payment Entry Reference",)
+JOURNAL_CHILDREN = ("Journal Entry Account",)
+DOCUMENTS = ("Sales Invoice", "Payment Entry", "Journal Entry")
 LEDGERS = ("GL Entry", "Payment Ledger Entry")
-# the app's copy of the receivable Payment Ledger rows, kept by database triggers on every insert
-# and delete of the ledger: the copies fill it, and removing them empties it, by themselves
-MIRROR = "AR Ledger Entry"
-TABLES = ("Customer", "Sales Invoice", *INVOICE_CHILDREN, "Payment Entry", *PAYMENT_CHILDREN, *LEDGERS)
+TABLES = (
+	"Customer",
+	"Sales Invoice",
+	*INVOICE_CHILDREN,
+	"Payment Entry",
+	*PAYMENT_CHILDREN,
+	"Journal Entry",
+	*JOURNAL_CHILDREN,
+	*LEDGERS,
+)
 
 
-def build(invoices: int, customers: int | None = None, as_of: str | None = None) -> dict:
+def build(
+	invoices: int, customers: int | None = None, as_of: str | None = None, shape: str = "standard"
+) -> dict:
 	"""Build the data set (or keep the one that exists with these parameters); return its counts."""
 	invoices = int(invoices)
 	if invoices < 1:
 		raise ValueError("a data set needs at least one invoice")
-	customers = int(customers or max(invoices // 20, 1))
+	if shape not in SHAPES:
+		raise ValueError(f"no shape {shape!r}: one of {', '.join(SHAPES)}")
+	kinds = SHAPES[shape].kinds
+	customers = int(customers or SHAPES[shape].customers(invoices))
 	as_of = getdate(as_of or frappe.utils.today())
-	parameters = {"invoices": invoices, "customers": customers, "as_of": str(as_of)}
+	parameters = {"invoices": invoices, "customers": customers, "as_of": str(as_of), "shape": shape}
 	started = time.perf_counter()
 	_quiet_locks()
 	counts = _counts()
@@ -100,16 +180,16 @@ def build(invoices: int, customers: int | None = None, as_of: str | None = None)
 		_print(result)
 		return result
 	remove()
-	_masters(add_days(as_of, -DAYS), as_of)
-	templates = _templates(as_of)
+	_masters(add_days(as_of, -DAYS - ADVANCE_BEFORE), as_of)
+	templates = _templates(as_of, kinds)
 	frappe.db.commit()
-	_plan(invoices, customers, as_of)
+	_plan(invoices, customers, as_of, SHAPES[shape])
 	_copy_customers(customers, templates, as_of)
-	copies = _invoice_copies(templates, as_of)
+	copies = _invoice_copies(templates, as_of, kinds)
 	for start in range(0, invoices, BATCH):
 		_copy_invoices(copies, start, min(start + BATCH, invoices))
 		frappe.db.commit()
-	_delete_templates(templates)
+	_delete_templates(templates, kinds)
 	frappe.db.set_default(MARKER, json.dumps(parameters))
 	frappe.db.commit()
 	result = {**stats(), "build_seconds": round(time.perf_counter() - started, 1), "reused": False}
@@ -248,7 +328,7 @@ def _territory() -> str:
 	return "_Test Territory" if frappe.db.exists("Territory", "_Test Territory") else "All Territories"
 
 
-def _templates(posting_date: date) -> dict:
+def _templates(posting_date: date, kinds=KINDS) -> dict:
 	"""One document set of each kind, made and submitted by ERPNext, posted on ``posting_date``.
 
 	Returns ``{"customer": ..., kind: {"invoice": ..., "payment" / "credit_note": ...}}``.
@@ -270,7 +350,7 @@ def _templates(posting_date: date) -> dict:
 	# the copies' names differ from their customer names, so the template's must too
 	customer.insert(ignore_permissions=True, set_name=TEMPLATE_CUSTOMER)
 	templates = {"customer": customer.name, "customer_name": customer.customer_name}
-	for kind, _share in KINDS:
+	for kind, _share in kinds:
 		invoice = frappe.get_doc(
 			{
 				"doctype": "Sales Invoice",
@@ -317,14 +397,74 @@ def _templates(posting_date: date) -> dict:
 			note.insert(ignore_permissions=True)
 			note.submit()
 			documents["credit_note"] = note.name
+		elif kind == "journal":
+			documents["journal"] = _journal_template(invoice, posting_date)
+		elif kind == "advance":
+			documents["advance"] = _advance_template(customer.name, posting_date)
 		templates[kind] = documents
 	return templates
+
+
+def _journal_template(invoice, posting_date: date) -> str:
+	"""Half of the invoice settled by a journal entry against it (a bank receipt booked there)."""
+	cash = frappe.get_cached_value("Company", COMPANY, "default_cash_account")
+	journal = frappe.get_doc(
+		{
+			"doctype": "Journal Entry",
+			"voucher_type": "Journal Entry",
+			"company": COMPANY,
+			"posting_date": posting_date,
+			"cheque_no": "AR Bench",
+			"cheque_date": posting_date,
+			"accounts": [
+				{
+					"account": invoice.debit_to,
+					"party_type": "Customer",
+					"party": invoice.customer,
+					"credit_in_account_currency": TEMPLATE_AMOUNT / 2,
+					"reference_type": "Sales Invoice",
+					"reference_name": invoice.name,
+				},
+				{"account": cash, "debit_in_account_currency": TEMPLATE_AMOUNT / 2},
+			],
+		}
+	)
+	journal.insert(ignore_permissions=True)
+	journal.submit()
+	return journal.name
+
+
+def _advance_template(customer: str, posting_date: date) -> str:
+	"""A payment received from the customer and allocated to nothing (an advance)."""
+	debtors = frappe.get_cached_value("Company", COMPANY, "default_receivable_account")
+	cash = frappe.get_cached_value("Company", COMPANY, "default_cash_account")
+	payment = frappe.get_doc(
+		{
+			"doctype": "Payment Entry",
+			"payment_type": "Receive",
+			"company": COMPANY,
+			"posting_date": posting_date,
+			"party_type": "Customer",
+			"party": customer,
+			"paid_from": debtors,
+			"paid_to": cash,
+			"paid_amount": TEMPLATE_AMOUNT / 2,
+			"received_amount": TEMPLATE_AMOUNT / 2,
+			"source_exchange_rate": 1,
+			"target_exchange_rate": 1,
+			"reference_no": "AR Bench",
+			"reference_date": posting_date,
+		}
+	)
+	payment.insert(ignore_permissions=True)
+	payment.submit()
+	return payment.name
 
 
 # The plan: what each copy is ---------------------------------------------------------------
 
 
-def _plan(invoices: int, customers: int, as_of: date) -> None:
+def _plan(invoices: int, customers: int, as_of: date, shape: Shape = SHAPES["standard"]) -> None:
 	"""One row per invoice to make, in a temporary table the copies join.
 
 	Everything follows from the copy index ``i``: the customer (skewed by the square of the
@@ -337,7 +477,8 @@ def _plan(invoices: int, customers: int, as_of: date) -> None:
 	frappe.db.sql(
 		"""create temporary table ar_bench_plan (
 			i int primary key, kind varchar(8), wanted varchar(8), customer_no int,
-			invoice varchar(20), payment varchar(20), credit_note varchar(20),
+			invoice varchar(20), payment varchar(20), credit_note varchar(20), journal varchar(20),
+			advance varchar(20),
 			customer varchar(20), customer_name varchar(40), sales_person varchar(40),
 			posting date, due date, paid_on date, fy_posting varchar(140), fy_paid varchar(140),
 			amount decimal(18, 2), factor decimal(18, 9), paid decimal(18, 2), paid_text varchar(20),
@@ -345,16 +486,16 @@ def _plan(invoices: int, customers: int, as_of: date) -> None:
 			key kind_i (kind, i)
 		)"""
 	)
-	kind = " ".join(f"when mod(seq, 100) < {share} then '{name}'" for name, share in KINDS)
+	kind = " ".join(f"when mod(seq, 100) < {share} then '{name}'" for name, share in shape.kinds)
 	# set-based: one statement over MariaDB's sequence table instead of a million Python rows
 	frappe.db.sql(
 		f"""insert into ar_bench_plan (i, wanted, customer_no, posting, amount)
 		select seq, case {kind} end,
-			floor(%(customers)s * pow(mod(seq * 0.6180339887, 1), 2)),
+			floor(%(customers)s * pow(mod(seq * 0.6180339887, 1), %(skew)s)),
 			date_sub(%(as_of)s, interval floor({DAYS} * mod(seq * 0.7548776662, 1)) day),
 			1000 + mod(seq * 7919, 9000)
 		from seq_0_to_{invoices - 1}""",
-		{"customers": customers, "as_of": as_of},
+		{"customers": customers, "as_of": as_of, "skew": shape.skew},
 	)
 	frappe.db.sql(
 		f"""update ar_bench_plan set
@@ -366,6 +507,7 @@ def _plan(invoices: int, customers: int, as_of: date) -> None:
 			factor = amount / {TEMPLATE_AMOUNT},
 			paid_on = case wanted
 				when 'credit' then date_add(posting, interval {CREDIT_NOTE_AFTER} day)
+				when 'advance' then date_sub(posting, interval {ADVANCE_BEFORE} day)
 				else date_add(posting, interval {CREDIT_DAYS} + mod(customer_no, 7) * 15 - 20 day) end"""
 	)
 	frappe.db.sql(
@@ -378,11 +520,14 @@ def _plan(invoices: int, customers: int, as_of: date) -> None:
 			paid_on = if(kind = 'open', null, paid_on),
 			payment = if(kind in ('paid', 'half'), concat('ARB-PE-', lpad(i + 1, 7, '0')), null),
 			credit_note = if(kind = 'credit', concat('ARB-CN-', lpad(i + 1, 7, '0')), null),
-			paid = case kind when 'paid' then amount when 'half' then amount / 2 end,
+			journal = if(kind = 'journal', concat('ARB-JV-', lpad(i + 1, 7, '0')), null),
+			advance = if(kind = 'advance', concat('ARB-ADV-', lpad(i + 1, 7, '0')), null),
+			paid = case kind when 'paid' then amount when 'open' then null when 'credit' then null
+				else amount / 2 end,
 			status = case
 				when kind = 'paid' then 'Paid'
 				when due < %(today)s then 'Overdue'
-				when kind = 'open' then 'Unpaid'
+				when kind in ('open', 'advance') then 'Unpaid'
 				else 'Partly Paid' end""",
 		{"today": getdate()},  # ERPNext's status looks at today, not at as_of
 	)
@@ -442,12 +587,16 @@ ROLES = {
 	"invoice": Role("p.invoice", "p.posting", "p.fy_posting"),
 	"payment": Role("p.payment", "p.paid_on", "p.fy_paid"),
 	"credit_note": Role("p.credit_note", "p.paid_on", "p.fy_paid"),
+	"journal": Role("p.journal", "p.paid_on", "p.fy_paid"),
+	"advance": Role("p.advance", "p.paid_on", "p.fy_paid"),
 }
 # the tables a document of each role writes rows to, and the column naming the document there
 ROLE_TABLES = {
 	"invoice": (("Sales Invoice", "name"), *((c, "parent") for c in INVOICE_CHILDREN)),
 	"credit_note": (("Sales Invoice", "name"), *((c, "parent") for c in INVOICE_CHILDREN)),
 	"payment": (("Payment Entry", "name"), *((c, "parent") for c in PAYMENT_CHILDREN)),
+	"advance": (("Payment Entry", "name"), *((c, "parent") for c in PAYMENT_CHILDREN)),
+	"journal": (("Journal Entry", "name"), *((c, "parent") for c in JOURNAL_CHILDREN)),
 }
 
 
@@ -545,11 +694,11 @@ def _row_tokens(doctype: str, column: str, template: str, name: str) -> dict[str
 	return {row: f"concat({name}, '-', {k})" for k, row in enumerate(names, start=1)}
 
 
-def _invoice_copies(templates: dict, as_of: date) -> list[Copy]:
+def _invoice_copies(templates: dict, as_of: date, kinds=KINDS) -> list[Copy]:
 	"""The statements that copy the template document sets, kind by kind."""
 	source = "ar_bench_plan p on p.kind = %(kind)s and p.i >= %(start)s and p.i < %(end)s"
 	copies = []
-	for kind, _share in KINDS:
+	for kind, _share in kinds:
 		documents = templates[kind]
 		tokens = {
 			templates["customer"]: "p.customer",
@@ -572,6 +721,8 @@ def _invoice_copies(templates: dict, as_of: date) -> list[Copy]:
 				own[money_in_words(TEMPLATE_AMOUNT, CURRENCY)] = "p.words"
 			elif role_name == "credit_note":
 				own[money_in_words(TEMPLATE_AMOUNT / 5, CURRENCY)] = "p.credit_words"
+			elif role_name == "journal":
+				own[money_in_words(TEMPLATE_AMOUNT / 2, CURRENCY)] = "p.paid_words"
 			else:
 				paid = frappe.db.get_value("Payment Entry", template, "paid_amount")
 				own[money_in_words(paid, CURRENCY)] = "p.paid_words"
@@ -602,21 +753,20 @@ def _copy_customers(customers: int, templates: dict, as_of: date) -> None:
 		frappe.db.commit()
 
 
-def _delete_templates(templates: dict) -> None:
+def _delete_templates(templates: dict, kinds=KINDS) -> None:
 	"""The template documents have been copied: delete their rows, as :func:`remove` does."""
-	documents = [name for kind, _share in KINDS for name in templates[kind].values()]
+	documents = [name for kind, _share in kinds for name in templates[kind].values()]
 	values = {"documents": documents, "customer": templates["customer"]}
-	for doctype in (*INVOICE_CHILDREN, *PAYMENT_CHILDREN):
+	for doctype in (*INVOICE_CHILDREN, *PAYMENT_CHILDREN, *JOURNAL_CHILDREN):
 		frappe.db.sql(f"delete from `tab{doctype}` where parent in %(documents)s", values)
 	for doctype in LEDGERS:
 		frappe.db.sql(f"delete from `tab{doctype}` where voucher_no in %(documents)s", values)
-	for doctype in ("Sales Invoice", "Payment Entry"):
+	for doctype in DOCUMENTS:
 		frappe.db.sql(f"delete from `tab{doctype}` where name in %(documents)s", values)
 	frappe.db.sql("delete from `tabCustomer` where name = %(customer)s", values)
 	frappe.db.sql(
-		"""delete from `tabVersion` where ref_doctype in ('Sales Invoice', 'Payment Entry', 'Customer')
-		and docname in %(names)s""",
-		{"names": [*documents, templates["customer"]]},
+		"""delete from `tabVersion` where ref_doctype in %(doctypes)s and docname in %(names)s""",
+		{"names": [*documents, templates["customer"]], "doctypes": [*DOCUMENTS, "Customer"]},
 	)
 
 
@@ -629,7 +779,8 @@ def remove() -> None:
 	# the company's documents not named like copies: templates of a build that stopped early
 	documents = frappe.db.sql_list(
 		"""select name from `tabSales Invoice` where company = %(company)s and name not like 'ARB-%%'
-		union all select name from `tabPayment Entry` where company = %(company)s and name not like 'ARB-%%'""",
+		union all select name from `tabPayment Entry` where company = %(company)s and name not like 'ARB-%%'
+		union all select name from `tabJournal Entry` where company = %(company)s and name not like 'ARB-%%'""",
 		{"company": COMPANY},
 	)
 	values = {
@@ -637,20 +788,20 @@ def remove() -> None:
 		"copies": "ARB-%",
 		"customers": "ARB-CUST-%",
 		"documents": documents or [""],
-		"doctypes": ["Sales Invoice", "Payment Entry", "Customer"],
+		"doctypes": [*DOCUMENTS, "Customer"],
 		"names": [*documents, TEMPLATE_CUSTOMER],
 	}
 	# One condition a statement, each one an index holding only the data set's rows: even under
 	# read committed a delete waits for every row it examines, and tests running on the site hold
 	# rows of their own.
-	children = (*INVOICE_CHILDREN, *PAYMENT_CHILDREN)
+	children = (*INVOICE_CHILDREN, *PAYMENT_CHILDREN, *JOURNAL_CHILDREN)
 	for doctype, where in (
 		("Version", "ref_doctype in %(doctypes)s and docname in %(names)s"),
 		*((child, "parent like %(copies)s") for child in children),
 		*((child, "parent in %(documents)s") for child in children),
 		*((ledger, "company = %(company)s") for ledger in LEDGERS),
-		*((doctype, "name like %(copies)s") for doctype in ("Sales Invoice", "Payment Entry")),
-		*((doctype, "name in %(documents)s") for doctype in ("Sales Invoice", "Payment Entry")),
+		*((doctype, "name like %(copies)s") for doctype in DOCUMENTS),
+		*((doctype, "name in %(documents)s") for doctype in DOCUMENTS),
 		("Customer", "name like %(customers)s"),
 		("Customer", "name in %(names)s"),
 	):
@@ -679,15 +830,11 @@ def _counts() -> dict:
 			"select count(*) from `tabSales Invoice` where company = %(company)s and is_return = 1"
 		),
 		"payment_entries": one("select count(*) from `tabPayment Entry` where company = %(company)s"),
+		"journal_entries": one("select count(*) from `tabJournal Entry` where company = %(company)s"),
 		"customers": one("select count(*) from `tabCustomer` where customer_group = %(group)s"),
 		"gl_entries": one("select count(*) from `tabGL Entry` where company = %(company)s"),
 		"payment_ledger_entries": one(
 			"select count(*) from `tabPayment Ledger Entry` where company = %(company)s"
-		),
-		**(
-			{"ar_ledger_entries": one(f"select count(*) from `tab{MIRROR}` where company = %(company)s")}
-			if frappe.db.table_exists(MIRROR)
-			else {}
 		),
 	}
 
@@ -695,8 +842,6 @@ def _counts() -> dict:
 def stats() -> dict:
 	"""The data set's row counts, and the disk size of the tables it fills (theirs in full)."""
 	tables = [f"tab{doctype}" for doctype in TABLES]
-	if frappe.db.table_exists(MIRROR):
-		tables.append(f"tab{MIRROR}")
 	frappe.db.commit()
 	for table in tables:
 		frappe.db.sql(f"analyze table `{table}`")  # current sizes in information_schema

@@ -124,6 +124,59 @@ def _app_aging(group_by: str):
 	return run
 
 
+def _app_customer_twice(company, as_of):
+	"""AR Aging Analysis by customer called twice in one fresh process: what the first call
+	costs beyond the second (imports, settings, meta, translations loaded once)."""
+	from ar_control.ar_control.report.ar_aging_analysis.ar_aging_analysis import execute
+
+	filters = {**_aging_filters(company, as_of), "group_by": "Customer"}
+	times = []
+	for _ in range(2):
+		started = time.perf_counter()
+		rows = execute(filters)[1]
+		times.append(time.perf_counter() - started)
+	return {**_digest_app(rows, "group"), "first": times[0], "second": times[1]}
+
+
+def _page_largest(company, as_of):
+	"""The customer's page of the customer with the most invoices: server time of the request
+	(the page read and rendered by Frappe's website stack), median of 10 after one."""
+	from frappe.website.serve import get_response
+	from werkzeug.test import EnvironBuilder
+	from werkzeug.wrappers import Request
+
+	from ar_control.portal import links
+
+	customer = _customers(company)["largest"]
+	key = links.make(customer, company, "benchmark").rsplit("key=", 1)[1]
+	frappe.db.commit()
+
+	def render():
+		frappe.local.request = Request(
+			EnvironBuilder(path="/collect", query_string={"key": key}).get_environ()
+		)
+		frappe.local.form_dict = frappe._dict(key=key)
+		frappe.local.response = frappe._dict()
+		started = time.perf_counter()
+		response = get_response("collect")
+		assert response.status_code == 200, response.status_code
+		return time.perf_counter() - started
+
+	first = render()
+	times = [render() for _ in range(10)]
+	frappe.db.delete("Collection Link", {"customer": customer, "made_for": "benchmark"})
+	frappe.db.commit()
+	from ar_control.portal import page
+
+	items = len(page.load(customer, company).items)
+	return {
+		"customer": customer,
+		"first_ms": first * 1000,
+		"page_ms": statistics.median(times) * 1000,
+		"items": items,
+	}
+
+
 def _app_kpi(period: str):
 	def run(company, as_of):
 		from ar_control.ar_control.report.sales_collection_kpi.sales_collection_kpi import execute
@@ -301,7 +354,13 @@ MEASURES = {
 	"credit_largest": _credit("largest"),
 	"credit_median": _credit("median"),
 	"credit_lock_largest": _lock_held,
+	"app_customer_twice": _app_customer_twice,
+	"page_largest": _page_largest,
 }
+# measured on every shape; the others on the standard shape only
+EVERY_SHAPE = ("erpnext_summary", "app_customer", "erpnext_receivable", "app_voucher", "app_customer_twice")
+# measured once each right after MariaDB restarted (nothing of the data in its memory)
+COLD = ("erpnext_summary", "app_customer", "erpnext_receivable", "app_voucher")
 SEPARATE = {"ladder": _ladder}  # run by ladder(), not in every round
 
 
@@ -348,53 +407,110 @@ def ladder(invoices: int, reruns: int = 3) -> str:
 	return table
 
 
-def run(invoices: int = 100000, repeat: int = 3, build: bool = True) -> str:
+def restart_database(command: str) -> None:
+	"""Restart MariaDB with ``command`` (run by the shell) and wait until the site answers again:
+	the next measurement then reads from disk what it reads."""
+	frappe.db.close()
+	subprocess.run(command, shell=True, check=True, timeout=600)
+	for _ in range(120):
+		try:
+			frappe.connect()
+			frappe.db.sql("select 1")
+			return
+		except Exception:
+			time.sleep(1)
+	raise RuntimeError("MariaDB did not come back")
+
+
+def run(
+	invoices: int = 100000,
+	repeat: int = 3,
+	build: bool = True,
+	shapes: tuple[str, ...] = ("standard",),
+	cold_command: str | None = None,
+) -> str:
+	"""For each shape: build its data set (or reuse it), measure, print its table. The standard
+	shape gets every measurement; the others the agings. With ``cold_command`` (a shell command
+	that restarts MariaDB) each aging is measured once more right after a restart."""
 	from ar_control.benchmarks import dataset
 
-	built = dataset.build(invoices) if build else dataset.stats()
-	frappe.db.commit()
-	samples: dict[str, list[dict]] = {what: [] for what in MEASURES}
-	for round_no in range(repeat):
-		order = list(MEASURES)
-		if round_no % 2:  # interleaved, and each product first in turn
-			order.reverse()
-		for what in order:
-			samples[what].append(_child(what, invoices))
-	table = report(samples, built)
-	print(table)
-	return table
+	tables = []
+	for shape in shapes:
+		built = dataset.build(invoices, shape=shape) if build else dataset.stats()
+		frappe.db.commit()
+		measures = list(MEASURES) if shape == "standard" else list(EVERY_SHAPE)
+		cold: dict[str, dict] = {}
+		if cold_command:
+			for what in COLD:
+				restart_database(cold_command)
+				cold[what] = _child(what, invoices)
+		samples: dict[str, list[dict]] = {what: [] for what in measures}
+		for round_no in range(repeat):
+			order = list(measures)
+			if round_no % 2:  # interleaved, and each product first in turn
+				order.reverse()
+			for what in order:
+				samples[what].append(_child(what, invoices))
+		table = report(samples, built, shape, cold)
+		print(table, flush=True)
+		tables.append(table)
+	return "\n\n".join(tables)
 
 
 def _median(samples: list[dict], key: str) -> float:
 	return statistics.median(sample[key] for sample in samples)
 
 
-def report(samples: dict[str, list[dict]], built: dict) -> str:
+def _same(left: list[dict], right: list[dict]) -> str:
+	equal = all(x["totals"] == y["totals"] and x["signature"] == y["signature"] for x in left for y in right)
+	return "equal" if equal else "DIFFERENT"
+
+
+def report(
+	samples: dict[str, list[dict]], built: dict, shape: str = "standard", cold: dict | None = None
+) -> str:
+	from ar_control.benchmarks.dataset import SHAPES
+
+	cold = cold or {}
 	t = {what: _median(found, "seconds") for what, found in samples.items()}
 	m = {what: _median(found, "peak_mb") for what, found in samples.items()}
-
-	def same(a: str, b: str) -> str:
-		left, right = samples[a], samples[b]
-		equal = all(
-			x["totals"] == y["totals"] and x["signature"] == y["signature"] for x in left for y in right
-		)
-		return "equal" if equal else "DIFFERENT"
-
+	twice = samples["app_customer_twice"]
+	first, second = _median(twice, "first"), _median(twice, "second")
 	lines = [
-		f"{built.get('invoices')} invoices, {built.get('customers')} customers, "
-		f"{built.get('payment_ledger_entries')} Payment Ledger Entries; medians of {len(samples['app_customer'])} "
-		"runs, each in a fresh process",
+		f"**{shape}** ({SHAPES[shape].description}): {built.get('invoices')} invoices, "
+		f"{built.get('customers')} customers, {built.get('payment_ledger_entries')} Payment Ledger "
+		f"Entries; warm: medians of {len(samples['app_customer'])} runs, each in a fresh process"
+		+ ("; cold: one run right after MariaDB restarted" if cold else ""),
 		"",
-		"| measure | ERPNext | AR Control | ratio | totals |",
+		"| measure | ERPNext | AR Control | faster | totals |",
 		"| --- | --- | --- | --- | --- |",
-		f"| aging by customer: AR Summary vs AR Aging Analysis | {t['erpnext_summary']:.2f} s, "
-		f"{m['erpnext_summary']:.0f} MB | {t['app_customer']:.3f} s, {m['app_customer']:.0f} MB | "
-		f"{t['erpnext_summary'] / t['app_customer']:.1f}x faster, {m['app_customer'] / m['erpnext_summary']:.2f} of the memory | "
-		f"{same('erpnext_summary', 'app_customer')} |",
-		f"| aging by voucher: Accounts Receivable vs AR Aging Analysis ({samples['app_voucher'][0]['rows']} rows) | "
-		f"{t['erpnext_receivable']:.2f} s, {m['erpnext_receivable']:.0f} MB | {t['app_voucher']:.3f} s, "
-		f"{m['app_voucher']:.0f} MB | {t['erpnext_receivable'] / t['app_voucher']:.1f}x faster | "
-		f"{same('erpnext_receivable', 'app_voucher')} |",
+	]
+
+	def aging(label: str, theirs: str, ours: str) -> None:
+		lines.append(
+			f"| {label}, warm | {t[theirs]:.2f} s, {m[theirs]:.0f} MB | {t[ours]:.3f} s, {m[ours]:.0f} MB | "
+			f"**{t[theirs] / t[ours]:.1f}x** | {_same(samples[theirs], samples[ours])} |"
+		)
+		if theirs in cold and ours in cold:
+			a, b = cold[theirs]["seconds"], cold[ours]["seconds"]
+			lines.append(
+				f"| {label}, cold | {a:.2f} s | {b:.3f} s | **{a / b:.1f}x** | "
+				f"{_same([cold[theirs]], [cold[ours]])} |"
+			)
+
+	aging("aging by customer: AR Summary vs AR Aging Analysis", "erpnext_summary", "app_customer")
+	aging(
+		f"aging by voucher ({samples['app_voucher'][0]['rows']} rows): Accounts Receivable vs AR Aging Analysis",
+		"erpnext_receivable",
+		"app_voucher",
+	)
+	lines.append(
+		f"| AR Aging Analysis by customer, first and second call in one process | – | {first:.3f} s / "
+		f"{second:.3f} s | first = {first / second:.2f}x the second | |"
+	)
+	if shape != "standard":
+		return "\n".join(lines)
+	lines += [
 		f"| Sales Collection KPI, year / month | – | {t['app_kpi_year']:.3f} s / {t['app_kpi_month']:.3f} s | "
 		f"{t['app_kpi_year'] / t['erpnext_summary']:.3f} / {t['app_kpi_month'] / t['erpnext_summary']:.3f} of AR Summary | |",
 		f"| Cash-in Forecast, 13 weeks, against AR Aging Analysis by voucher | – | "
@@ -412,6 +528,11 @@ def report(samples: dict[str, list[dict]], built: dict) -> str:
 	lines.append(
 		f"| customer lock held by a Sales Order submission, largest customer | – | "
 		f"{_median(held, 'held_ms'):.1f} ms (the submission {_median(held, 'submit_ms'):.0f} ms) | | |"
+	)
+	page = samples["page_largest"]
+	lines.append(
+		f"| the customer's page, largest customer ({page[0]['items']} open items), server time | – | "
+		f"{_median(page, 'page_ms'):.0f} ms (first {_median(page, 'first_ms'):.0f} ms) | | |"
 	)
 	return "\n".join(lines)
 

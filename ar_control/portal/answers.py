@@ -460,7 +460,7 @@ def statement(key: Untrusted = None) -> None:
 	html = frappe.render_template("ar_control/templates/statement.html", statement_context(link))
 	frappe.local.response.filename = f"statement-{link.customer}.pdf"
 	frappe.local.response.filecontent = get_pdf(html)
-	frappe.local.response.type = "pdf"
+	frappe.local.response.type = "download"  # a file to keep, not a page to show
 
 
 def statement_context(link) -> dict:
