@@ -105,13 +105,13 @@ def aging_totals(
 			quantum,
 		)
 
-	def build(exact: bool):
+	def build(mode: str):
 		vouchers = open_items_query(
 			company,
 			as_of,
 			customers,
 			precision,
-			exact=exact,
+			mode=mode,
 			customer_group=customer_group,
 			territory=territory,
 		).as_("vouchers")

@@ -151,8 +151,8 @@ def forecast_items(
 	precision = currency_precision()
 	quantum = Decimal(1).scaleb(-precision)
 
-	def build(exact: bool):
-		vouchers = open_items_query(company, as_of, customers, precision, exact=exact).as_("vouchers")
+	def build(mode: str):
+		vouchers = open_items_query(company, as_of, customers, precision, mode=mode).as_("vouchers")
 		# the date an item is due by: its due date, else (advances, payments, journal entries
 		# without a bill number) its posting date, as core.aging.OpenItem.effective_due_date
 		# (a date column: a literal in the COALESCE would turn it into text to parse per row)
@@ -321,8 +321,8 @@ def collected(
 	reading = ledger.receivables()
 	t = reading.table
 
-	def build(exact: bool):
-		opened = open_items_query(company, as_of, customers, precision, exact=exact).as_("opened")
+	def build(mode: str):
+		opened = open_items_query(company, as_of, customers, precision, mode=mode).as_("opened")
 		query = (
 			reading.reading()
 			.join(opened)

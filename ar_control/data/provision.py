@@ -143,8 +143,8 @@ def loss_history(
 	found: list[provision.BandSnapshot] = []
 	for month_end in ends:
 
-		def build(exact: bool, month_end=month_end):
-			return _band_losses(company, matrix, month_end, as_of, precision, exact)
+		def build(mode: str, month_end=month_end):
+			return _band_losses(company, matrix, month_end, as_of, precision, mode)
 
 		rows = run(build)
 		found += [
@@ -156,12 +156,10 @@ def loss_history(
 	return found
 
 
-def _band_losses(
-	company, matrix: provision.Matrix, month_end: date, as_of: date, precision: int, exact: bool
-):
+def _band_losses(company, matrix: provision.Matrix, month_end: date, as_of: date, precision: int, mode: str):
 	"""Per band: the positive balances open at ``month_end`` and what Write Off Entries took off
 	them after it, up to ``as_of`` (each voucher's write-off up to its balance)."""
-	vouchers = open_items_query(company, month_end, None, precision, exact=exact).as_("vouchers")
+	vouchers = open_items_query(company, month_end, None, precision, mode=mode).as_("vouchers")
 	reading = ledger.receivables()
 	t = reading.table
 	wo_query, kind = reading.with_kind(reading.reading())

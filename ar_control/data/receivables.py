@@ -17,10 +17,19 @@ follows its rules, in SQL:
    its sum in the account's currency, unless it is an exchange-rate revaluation or exchange
    gain/loss journal (a revaluation moves the company-currency value only).
 
-Step 2 is done for each group whose rows all belong to one voucher (the usual case) in the same
-statement. When a group mixes several vouchers without the one it is against (two advances both
-matched to an invoice posted after the date, read on a date between), the ``mixed`` column says
-so, and :func:`run` reads again with every row keyed by itself: exact, and slower.
+The ledger is read in one of three ways (``mode``), each exact where it is used, and
+:func:`run` moves to the next only when the rows say the previous one cannot be:
+
+- ``fast``: every group has its voucher's own row (the usual case on today's date): the groups
+  of step 1 are the open vouchers, with no second grouping;
+- ``regroup``: some group lacks its own row, and all its rows belong to one voucher (an advance
+  matched later to one invoice): steps 2 and 3 key each group to its voucher and add up what
+  lands on the same one;
+- ``exact``: a group mixes several vouchers without the one it is against (two advances both
+  matched to an invoice posted after the date, read on a date between): every row keyed by its
+  own voucher or the voucher it is against; slower.
+
+The ``mixed`` column of a reading says the next one is needed.
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ from ar_control.data.dimensions import customer_conditions
 from ar_control.utils import today
 
 ERR_JOURNALS = ("Exchange Rate Revaluation", "Exchange Gain Or Loss")
+MODES = ("fast", "regroup", "exact")
 
 
 def currency_precision() -> int:
@@ -89,7 +99,14 @@ def _rows_against(reading: ledger.Receivables, groups, as_of):
 
 
 def _per_against_voucher(
-	reading: ledger.Receivables, company, as_of, customers, precision: int, exact: bool, trees: dict
+	reading: ledger.Receivables,
+	company,
+	as_of,
+	customers,
+	precision: int,
+	exact: bool,
+	trees: dict,
+	fast: bool = False,
 ):
 	"""Step 1: the ledger's rows summed per account, customer and voucher they are against
 	(``exact``: and per own voucher). Keeps the open groups and those steps 2 and 3 may move:
@@ -108,7 +125,12 @@ def _per_against_voucher(
 			*([t.voucher_no.as_("part_voucher")] if exact else []),
 			own_amount.as_("own_amount"),
 			Max(Case().when(own, t.posting_date)).as_("own_posting"),
-			Max(Case().when(own, t.due_date)).as_("own_due"),
+			# fast: the due date ERPNext ages by, worked out here once per voucher
+			(
+				_aging_due_date(t.against_voucher_no, Max(Case().when(own, t.due_date)))
+				if fast
+				else Max(Case().when(own, t.due_date))
+			).as_("own_due"),
 			outstanding.as_("outstanding"),
 			Sum(t.amount_in_account_currency).as_("outstanding_in_account_currency"),
 		)
@@ -125,7 +147,7 @@ def open_items_query(
 	customers: Iterable[str] | None = None,
 	precision: int = 2,
 	reading: ledger.Receivables | None = None,
-	exact: bool = False,
+	mode: str = "fast",
 	customer_group: str | None = None,
 	territory: str | None = None,
 ):
@@ -137,10 +159,15 @@ def open_items_query(
 
 	``as_of`` ``None`` takes every ledger row, future-dated ones included (what is owed now or
 	will be owed, as the credit check needs it). ``customer_group`` and ``territory`` keep the
-	customers in that group or territory (or below it).
+	customers in that group or territory (or below it). ``mode``: see the module.
 	"""
+	if mode not in MODES:
+		raise ValueError(f"no mode {mode!r}")
 	reading = reading or ledger.receivables()
 	trees = {"customer_group": customer_group, "territory": territory}
+	exact = mode == "exact"
+	if mode == "fast":
+		return _fast(reading, company, as_of, customers, precision, trees)
 	groups = _per_against_voucher(reading, company, as_of, customers, precision, exact, trees).as_(
 		"against_groups"
 	)
@@ -222,16 +249,6 @@ def open_items_query(
 		.having(Round(outstanding, precision) != 0)
 	).as_("per_voucher")
 	# step 4
-	journal = frappe.qb.DocType("Journal Entry").as_("revaluation")
-	revaluation = (
-		frappe.qb.from_(journal)
-		.select(journal.name)
-		.where(
-			(journal.name == per_voucher.voucher_no)
-			& (journal.voucher_type.isin(ERR_JOURNALS))
-			& (journal.docstatus == 1)
-		)
-	)
 	return (
 		frappe.qb.from_(per_voucher)
 		.select(
@@ -245,7 +262,92 @@ def open_items_query(
 		)
 		.where(
 			(Round(per_voucher.outstanding_in_account_currency, precision) != 0)
-			| ExistsCriterion(revaluation)
+			| _revaluation(per_voucher.voucher_no)
+		)
+	)
+
+
+def _revaluation(voucher_no):
+	"""The voucher is an exchange-rate revaluation or exchange gain/loss journal (step 4)."""
+	journal = frappe.qb.DocType("Journal Entry").as_("revaluation")
+	return ExistsCriterion(
+		frappe.qb.from_(journal)
+		.select(journal.name)
+		.where(
+			(journal.name == voucher_no)
+			& (journal.voucher_type.isin(ERR_JOURNALS))
+			& (journal.docstatus == 1)
+		)
+	)
+
+
+def _fast(reading: ledger.Receivables, company, as_of, customers, precision: int, trees: dict):
+	"""The groups of step 1 as the open vouchers. A group without its own row whose rows all
+	belong to one voucher with no row against anything else (the rows of an exchange-rate
+	revaluation's journal are against the revaluation, which posts nothing itself) is that voucher,
+	looked up for it alone. Any other group without its own row sets ``mixed`` (read again:
+	``regroup``)."""
+	groups = _per_against_voucher(reading, company, as_of, customers, precision, False, trees, fast=True).as_(
+		"fast_groups"
+	)
+	orphan = groups.own_amount.isnull()
+	rows, of_group = _rows_against(reading, groups, as_of)
+	first, last = of_group.select(Min(rows.voucher_no)), of_group.select(Max(rows.voucher_no))
+	# the voucher has rows against anything else (its own rows, another invoice): what is
+	# against this group may have to be added to those, so the groups are read again
+	elsewhere = frappe.qb.DocType(ledger.LEDGER).as_("elsewhere")
+	spread = (
+		frappe.qb.from_(elsewhere)
+		.select(elsewhere.name)
+		.where(
+			(elsewhere.voucher_no == first)
+			& (elsewhere.against_voucher_no != groups.against)
+			& (elsewhere.account == groups.account)
+			& (elsewhere.party == groups.party)
+			& (elsewhere.party_type == "Customer")
+			& (elsewhere.delinked == 0)
+			& (elsewhere.posting_date <= as_of if as_of is not None else elsewhere.posting_date.isnotnull())
+		)
+		.limit(1)
+	)
+	invoice = frappe.qb.DocType("Sales Invoice").as_("fast_returned")
+	returned = (
+		frappe.qb.from_(invoice)
+		.select(invoice.name)
+		.where((invoice.name == groups.against) & (invoice.is_return == 1) & (invoice.docstatus == 1))
+	)
+	# evaluated for the few groups without their own row only (CASE and OR stop at the first)
+	regroup = orphan & (
+		BasicCriterion(Equality.ne, first, last) | ExistsCriterion(spread) | ExistsCriterion(returned)
+	)
+	voucher = Case().when(orphan, first).else_(groups.against)
+	open_in_currency = Round(groups.outstanding_in_account_currency, precision) != 0
+	return (
+		frappe.qb.from_(groups)
+		.select(
+			groups.account,
+			groups.party,
+			voucher.as_("voucher_no"),
+			Case()
+			.when(orphan, of_group.select(Min(rows.posting_date)))
+			.else_(groups.own_posting)
+			.as_("posting_date"),
+			Case()
+			.when(orphan, _aging_due_date(first, of_group.select(Max(rows.due_date))))
+			.else_(groups.own_due)
+			.as_("due_date"),
+			groups.outstanding,
+			Case().when(regroup, 1).else_(0).as_("mixed"),
+		)
+		.where(
+			(~orphan & (open_in_currency | _revaluation(groups.against)))
+			| (
+				orphan
+				& (
+					regroup
+					| ((Round(groups.outstanding, precision) != 0) & (open_in_currency | _revaluation(first)))
+				)
+			)
 		)
 	)
 
@@ -287,15 +389,15 @@ def due_date_of(vouchers):
 	return _aging_due_date(vouchers.voucher_no, vouchers.due_date)
 
 
-def run(build: Callable[[bool], object], as_dict: bool = True) -> list:
-	"""Run a query built on :func:`open_items_query` (``build(exact)`` makes it; its rows carry
-	``mixed``, or a sum of it, as their last column or as ``mixed``); when a group mixed vouchers,
-	run the exact reading instead."""
+def run(build: Callable[[str], object], as_dict: bool = True) -> list:
+	"""Run a query built on :func:`open_items_query` (``build(mode)`` makes it; its rows carry
+	``mixed``, or a sum of it, as their last column or as ``mixed``), reading the ledger the
+	fastest way its rows allow (see the module)."""
 	with ledger.large_temporary_tables():
-		rows = build(False).run(as_dict=as_dict)
-		mixed = any((row.get("mixed") if as_dict else row[-1]) for row in rows)
-		if mixed:
-			rows = build(True).run(as_dict=as_dict)
+		for mode in MODES:
+			rows = build(mode).run(as_dict=as_dict)
+			if not any((row.get("mixed") if as_dict else row[-1]) for row in rows):
+				break
 	return rows
 
 
@@ -316,13 +418,13 @@ def open_items(
 	quantum = Decimal(1).scaleb(-precision)
 	currency = frappe.get_cached_value("Company", company, "default_currency")
 
-	def build(exact: bool):
+	def build(mode: str):
 		vouchers = open_items_query(
 			company,
 			None if every_date else as_of,
 			customers,
 			precision,
-			exact=exact,
+			mode=mode,
 			customer_group=customer_group,
 			territory=territory,
 		).as_("vouchers")
