@@ -12,6 +12,7 @@ from frappe.utils import cint
 from ar_control.core import provision
 from ar_control.core.money import to_decimal
 from ar_control.core.problems import Problem
+from ar_control.utils import company_currency
 
 AGING_MATRIX = "Aging Matrix"
 HISTORICAL = "Historical Loss Rates"
@@ -103,7 +104,7 @@ def policy_problems(p: Policy, method: str | None = None) -> list[Problem]:
 		found.append(
 			Problem("provision_method_unknown", _("The provision method {0} is unknown."), (method,))
 		)
-	currency = frappe.get_cached_value("Company", p.company, "default_currency")
+	currency = company_currency(p.company)
 	allowance = account(p.allowance_account)
 	if allowance is None or allowance.company != p.company:
 		found.append(

@@ -18,7 +18,7 @@ from ar_control import permissions
 from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import cases
 from ar_control.data.receivables import open_items
-from ar_control.utils import today
+from ar_control.utils import company_currency, today
 
 WRITE_OFF_ROLES = {"Credit Manager", "Accounts Manager", "System Manager"}
 
@@ -52,7 +52,7 @@ def write_off_case(case) -> str:
 			title=_("Nothing to Write Off"),
 			exc=NothingToWriteOffError,
 		)
-	currency = frappe.get_cached_value("Company", case.company, "default_currency")
+	currency = company_currency(case.company)
 	invoices = {
 		row.name: row
 		for row in frappe.get_all(
