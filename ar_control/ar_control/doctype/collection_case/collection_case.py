@@ -115,7 +115,7 @@ def order_invoices(doc) -> None:
 
 
 @frappe.whitelist()
-def evidence(case: Untrusted, limit: Untrusted = None) -> dict:
+def evidence(case: Untrusted = None, limit: Untrusted = None) -> dict:
 	"""The case's evidence file for its form, newest first: the Collection Activity entries the
 	user may read (they follow the case), with who, what, the outcome and the next action."""
 	name = arguments.text(case, _("Collection Case"), required=True)
