@@ -7,7 +7,8 @@ made from the delivery, Payment Entry made from the invoice). Over the last 60 d
 runs each day for the demo company alone, and the collector's work happens on the days a
 collector would do it: calls logged, a promise kept, a promise broken, a dispute. Credit
 assessments are approved 90 days back, so the last months run under the limits and grades
-they set; targets and monthly KPI snapshots close it.
+they set; targets, monthly KPI snapshots and last month-end's provision close it. Its users are
+restricted by User Permissions to the demo company and its customers.
 
 Every master hangs below a node named ``plan.ROOT`` (customer group, territory, sales person,
 item group) or, for users, has the e-mail domain ``plan.EMAIL_DOMAIN``: that is how
@@ -35,7 +36,7 @@ OVER_LIMIT = "DEMO-OVER-LIMIT"  # the customer's purchase order number of the dr
 
 
 # The demo's users: (full name, login, roles). Each is restricted by User Permissions to the demo
-# company and the demo's customer groups (see Demo.user); the roles act within that.
+# company and its customers (see restrict); the roles act within that.
 USERS = (
 	(*story.CREDIT_MANAGER, ("Credit Manager", "Accounts Manager", "Sales Manager")),
 	(*story.COLLECTOR, ("Collector", "Accounts User")),

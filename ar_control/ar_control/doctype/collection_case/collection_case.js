@@ -228,7 +228,7 @@ function evidence_html(entries, more) {
 					entry.activity_date ? frappe.datetime.str_to_user(entry.activity_date) : ""
 				)}</span>
 			</div>
-			<div class="ar-evidence-what" style="margin-top: 4px;">${esc(entry.summary || "")}</div>
+			<div class="ar-evidence-what" style="margin-top: 4px; white-space: pre-wrap;">${esc(entry.summary || "")}</div>
 			${facts.length ? `<div class="small ar-evidence-facts">${facts.join(" · ")}</div>` : ""}
 			${refs.length ? `<div class="small text-muted">${refs.join(" · ")}</div>` : ""}
 		</div>`;
