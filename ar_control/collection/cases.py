@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import frappe
 from frappe import _
@@ -339,7 +339,8 @@ def add_activity(case: str, activity_type: str, summary: str, **fields) -> str:
 			"doctype": "Collection Activity",
 			"collection_case": case,
 			"activity_type": activity_type,
-			"activity_date": frappe.utils.now_datetime(),
+			# on the app's "today" (the demo and the tests move it), at the time of day it happens
+			"activity_date": datetime.combine(utils.today(), frappe.utils.now_datetime().time()),
 			"user": frappe.session.user,
 			"summary": summary,
 			**fields,
