@@ -62,6 +62,8 @@ doc_events = {
 		"on_submit": "ar_control.overrides.payments.journal_entry",
 		"on_cancel": "ar_control.overrides.payments.journal_entry",
 	},
+	# a deleted e-mail is no longer named by the collection activities that recorded it
+	"Communication": {"on_trash": "ar_control.overrides.communication.on_trash"},
 	# credit limits, holds and collection owners are changed only by the roles that own them
 	"Customer": {"validate": "ar_control.overrides.customer.validate_customer"},
 	"Customer Group": {"validate": "ar_control.overrides.customer.validate_credit_limits"},

@@ -15,6 +15,7 @@ from ar_control.tests.utils import (
 	after_commit,
 	email_queue_to,
 	make_billing_contact,
+	make_company,
 	make_credit_note,
 	make_customer,
 	make_journal_entry_against,
@@ -551,3 +552,34 @@ class TestCancelledInvoices(CollectionCase):
 		self.assertEqual(case.invoices, [])
 		self.assertIn(case.status, ("Closed - Paid", "Closed - Written Off"))
 		self.assertTrue(any("its invoices were cancelled" in line for line in activities(case.name)))
+
+
+class TestCompanyDeletion(CollectionCase):
+	"""ERPNext's *Delete Transactions* of a company (its Transaction Deletion Record) still
+	works after the ladder has sent that company's customers e-mails: it deletes those e-mails,
+	which the collection activities name."""
+
+	def test_erpnext_deletes_a_companys_transactions_after_the_ladder_wrote_to_its_customers(self):
+		company = make_company("AR Deleted")
+		invoice = make_sales_invoice(self.customer, 1000, "2026-05-02", DUE, company=company)
+		for day in ("2026-06-02", "2026-06-16"):  # a case opens, a Dunning is e-mailed
+			self.run_on(day)
+		case = frappe.get_doc(
+			"Collection Case", frappe.db.get_value("Collection Case", {"company": company}, "name")
+		)
+		letter = frappe.get_all(
+			"Collection Activity",
+			filters={"collection_case": case.name, "communication": ("is", "set")},
+			pluck="communication",
+		)
+		self.assertTrue(letter, "the ladder recorded no e-mail on the case")
+		record = frappe.get_doc(
+			{"doctype": "Transaction Deletion Record", "company": company, "process_in_single_transaction": 1}
+		)
+		record.insert(ignore_permissions=True)
+		record.submit()
+		record.start_deletion_tasks()
+		record.reload()
+		self.assertEqual(record.status, "Completed", record.error_log)
+		self.assertFalse(frappe.db.exists("Sales Invoice", invoice.name))
+		self.assertFalse(frappe.db.exists("Communication", letter[0]))
