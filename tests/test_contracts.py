@@ -177,6 +177,38 @@ def test_core_imports_only_the_standard_library_and_itself(path):
 		assert allowed, f"{path.name} imports {module}: core must not depend on frappe, erpnext or other apps"
 
 
+# --- the defaults live in the core ---------------------------------------------------------------
+
+
+def field_defaults(doctype: str) -> dict[str, str]:
+	return {f["fieldname"]: f["default"] for f in APP_DOCTYPES[doctype]["fields"] if "default" in f}
+
+
+def test_the_settings_forms_start_from_the_core_defaults():
+	"""A DocType's field default is Frappe's to show on a new form; the value the code falls
+	back to is the core's. They are the same value."""
+	from ar_control.core import aging, escalation, period, portal, provision
+
+	settings = field_defaults("AR Control Settings")
+	assert aging.parse_buckets(settings["aging_buckets"]) == aging.DEFAULT_BUCKETS
+	assert settings["aging_based_on"] == aging.Basis.DUE_DATE.value
+	assert int(settings["coordination_period_days"]) == aging.DEFAULT_STAGES.coordination_days
+	assert int(settings["history_months"]) == period.HISTORY_MONTHS
+	page = portal.PagePolicy()
+	assert int(settings["link_valid_days"]) == page.link_days
+	assert int(settings["promise_horizon_days"]) == page.promise_horizon_days
+	assert int(settings["attachment_max_kb"]) == page.attachment_max_kb
+	assert portal.parse_lines(settings["dispute_reasons"]) == page.dispute_reasons
+	assert portal.parse_types(settings["attachment_types"]) == page.attachment_types
+	policy = field_defaults("AR Provision Policy")
+	assert policy["method"] == provision.AGING_MATRIX
+	assert int(policy["lookback_months"]) == period.HISTORY_MONTHS
+	level = APP_DOCTYPES["AR Collection Level"]
+	options = next(f["options"] for f in level["fields"] if f["fieldname"] == "action").split("\n")
+	assert [a for a in options if a] == [a.value for a in escalation.Action]
+	assert {lvl.action.value for lvl in escalation.DEFAULT_LADDER} <= set(options)
+
+
 def test_pyproject_admits_frappe_and_erpnext_15_and_16_and_is_bounded_above():
 	from packaging.specifiers import SpecifierSet
 

@@ -23,6 +23,15 @@ def test_reminder_three_days_before_due():
 	]
 
 
+def test_the_default_ladder_is_a_valid_ladder_of_the_seed_documents():
+	from ar_control.core.escalation import DEFAULT_LADDER
+
+	levels = [Level(str(i), t.title, t.days, t.action) for i, t in enumerate(DEFAULT_LADDER)]
+	assert check_ladder(levels) == []
+	assert [t.action for t in DEFAULT_LADDER] == list(Action)
+	assert DEFAULT_LADDER[0].days < 0  # the effort shifted forward: a reminder before the due date
+
+
 def test_call_the_day_after_due_once_the_reminder_is_done():
 	result = plan([make_ladder_item()], make_ladder(), {("SINV-1", "reminder")}, date(2026, 6, 2))
 	assert codes(result) == [("SINV-1", "call")]

@@ -7,12 +7,12 @@ from frappe import _
 from frappe.utils import escape_html, flt, getdate
 
 from ar_control import arguments, utils
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import cases, data
 from ar_control.core import escalation
 from ar_control.core import holds as rules
 from ar_control.core.holds import Source
 from ar_control.credit import holds
+from ar_control.settings import get_settings
 
 
 class DuplicateCaseError(frappe.ValidationError):

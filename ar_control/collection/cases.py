@@ -19,12 +19,12 @@ from frappe import _
 from frappe.utils import flt, getdate
 
 from ar_control import utils
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import data
 from ar_control.core import escalation
 from ar_control.core.holds import Source
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.credit import holds
+from ar_control.settings import get_settings
 from ar_control.utils import commit
 
 ROW_FIELDS = (

@@ -21,15 +21,15 @@ from datetime import date, timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate, now_datetime
+from frappe.utils import getdate, now_datetime
 
 from ar_control import arguments, messages, permissions, records, utils
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.arguments import Untrusted
 from ar_control.collection import actions, cases, data
 from ar_control.core import escalation
 from ar_control.core.money import to_decimal
 from ar_control.roles import CREDIT_MANAGER
+from ar_control.settings import get_settings
 from ar_control.utils import commit
 
 # The scheduler kills a long job after 1500 s; the ladder stops well before and continues in a
@@ -191,7 +191,7 @@ def continuation_job_id(today: date, slice_no: int, company: str | None = None) 
 
 def plan(today: date, settings, levels: list[escalation.Level], company: str | None = None):
 	earliest = min(level.days for level in levels)
-	start = getdate(settings.ladder_start_date) if settings.ladder_start_date else None
+	start = settings.ladder_start_date
 	# only the customers with something to do today (one query), with all their open invoices
 	candidates, found = data.ladder_candidates(today, levels, start, company)
 	invoices = {
@@ -227,7 +227,7 @@ def plan(today: date, settings, levels: list[escalation.Level], company: str | N
 			)
 		)
 	state = data.step_state(invoices)
-	result = escalation.plan(items, levels, state.done, today, cint(settings.promise_grace_days))
+	result = escalation.plan(items, levels, state.done, today, settings.promise_grace_days)
 	return result, invoices, state
 
 

@@ -65,6 +65,33 @@ class Level(NamedTuple):
 	min_amount: Decimal = ZERO
 
 
+# The e-mail templates of the default ladder (the app installs them; the user may edit them)
+REMINDER_TEMPLATE = "AR Control: Payment Reminder"
+DUNNING_TEMPLATE = "AR Control: Dunning Letter"
+
+
+class LevelTemplate(NamedTuple):
+	"""A level of the default ladder, as a row of the settings holds it."""
+
+	title: str
+	days: int
+	action: Action
+	assign_to: str
+	email_template: str | None = None
+
+
+# The seed documents' ladder: remind before the due date, then call, write a formal letter, stop
+# supply, hand over to legal, propose the write-off; sales, finance and credit take over in turn.
+DEFAULT_LADDER = (
+	LevelTemplate("Payment reminder", -3, Action.REMINDER_EMAIL, "Sales Person", REMINDER_TEMPLATE),
+	LevelTemplate("Call the customer", 1, Action.CALL_TASK, "Collector"),
+	LevelTemplate("Formal dunning letter", 15, Action.DUNNING_LETTER, "Finance Owner", DUNNING_TEMPLATE),
+	LevelTemplate("Credit hold", 30, Action.CREDIT_HOLD, "Credit Manager"),
+	LevelTemplate("Legal or agency hand-over", 60, Action.LEGAL_HANDOVER, "Credit Manager"),
+	LevelTemplate("Write-off proposal", 180, Action.WRITE_OFF_PROPOSAL, "Credit Manager"),
+)
+
+
 def check_ladder(levels: Sequence[Level]) -> list[Problem]:
 	"""Every problem with a ladder: titles, codes, actions, strictly increasing days."""
 	problems: list[Problem] = []

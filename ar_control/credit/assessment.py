@@ -16,7 +16,6 @@ from frappe import _
 from frappe.utils import add_days, add_months, flt, getdate
 
 from ar_control import permissions, utils
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.core import credit
 from ar_control.core.holds import ASSESSMENT_SOURCES, Source
 from ar_control.core.money import to_decimal
@@ -25,6 +24,7 @@ from ar_control.credit import holds
 from ar_control.data.history import invoice_history
 from ar_control.messages import throw, translate
 from ar_control.roles import CREDIT_MANAGER
+from ar_control.settings import get_settings
 
 
 class InvalidAssessmentError(frappe.ValidationError):
@@ -52,7 +52,7 @@ def fill_factors(doc) -> None:
 def load_payment_behaviour(doc) -> None:
 	"""Compute the payment-behaviour figures and the computed factors' scores from history."""
 	settings = get_settings()
-	months = settings.history_months or 12
+	months = settings.history_months
 	end = getdate(doc.assessment_date)
 	start = add_days(add_months(end, -months), 1)
 	history = credit.payment_history(invoice_history(doc.customer, doc.company, start, end), end, months)
@@ -68,10 +68,11 @@ def load_payment_behaviour(doc) -> None:
 	doc.worst_days_late = history.worst_days_late
 	doc.billed_in_window = flt(history.billed)
 	doc.average_monthly_billing = flt(history.average_monthly)
-	no_history_score = to_decimal(settings.no_history_score)
 	for row in doc.factors:
 		if row.basis and row.basis != credit.Basis.MANUAL.value:
-			score, evidence = credit.behaviour_score(credit.Basis(row.basis), history, no_history_score)
+			score, evidence = credit.behaviour_score(
+				credit.Basis(row.basis), history, settings.no_history_score
+			)
 			row.score = flt(score)
 			row.evidence = translate(evidence)
 

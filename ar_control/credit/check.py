@@ -20,13 +20,13 @@ from frappe import _
 from frappe.utils import cint, escape_html, flt, fmt_money, now_datetime
 
 from ar_control import arguments, permissions, records, utils
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.arguments import Untrusted
 from ar_control.core import credit
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.data import exposure as exposure_data
 from ar_control.messages import translate
 from ar_control.roles import CREDIT_MANAGER
+from ar_control.settings import get_settings
 
 CHECKED_DOCTYPES = ("Sales Order", "Delivery Note", "Sales Invoice")
 
@@ -107,9 +107,9 @@ def evaluate(
 	policy = credit.CreditPolicy(
 		currency=exposure.currency,
 		limit=limit,
-		tolerance_percent=to_decimal(settings.credit_limit_tolerance),
+		tolerance_percent=settings.credit_limit_tolerance,
 		overdue_grace_days=grace,
-		overdue_min_amount=to_decimal(settings.overdue_min_amount),
+		overdue_min_amount=settings.overdue_min_amount,
 	)
 	return Evaluation(
 		customer, company, exposure, standing, policy, credit.decide(exposure, policy, standing)

@@ -13,7 +13,6 @@ from frappe.query_builder.functions import Coalesce, Count
 from frappe.utils import add_days, getdate
 
 from ar_control import arguments, permissions
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.arguments import Untrusted
 from ar_control.core import aging
 from ar_control.core.money import percent
@@ -23,6 +22,7 @@ from ar_control.kpi.measure import measure
 from ar_control.kpi.snapshots import SNAPSHOT
 from ar_control.messages import bucket_labels
 from ar_control.roles import CREDIT_MANAGER
+from ar_control.settings import get_settings
 from ar_control.utils import ERROR_PREFIX, today
 
 TREND_MONTHS = 12
@@ -73,7 +73,7 @@ def dso(filters: Untrusted = None) -> dict:
 def aging_today(company: str) -> tuple[aging.AgingRow, aging.Buckets]:
 	"""Today's receivables of the company that the user may see, by due date."""
 	settings = get_settings()
-	buckets = settings.aging_buckets_parsed()
+	buckets = settings.aging_buckets()
 	result = aging_totals(
 		company,
 		today(),

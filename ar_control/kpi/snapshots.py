@@ -20,7 +20,6 @@ from frappe.query_builder import Criterion
 from frappe.utils import escape_html, get_link_to_form, getdate
 
 from ar_control import arguments, permissions, records
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.arguments import Untrusted
 from ar_control.core.kpi import threshold_breaches
 from ar_control.core.money import ZERO
@@ -29,6 +28,7 @@ from ar_control.data.provision import allowance_balance
 from ar_control.kpi.measure import KpiRow, measure
 from ar_control.messages import as_html, translate
 from ar_control.roles import CREDIT_MANAGER
+from ar_control.settings import get_settings
 from ar_control.utils import today
 
 SNAPSHOT = "Collection KPI Snapshot"
@@ -140,7 +140,7 @@ def fill(doc, company: str, period: Period, row: KpiRow, currency: str) -> None:
 def allowance_at(company: str, day) -> Decimal:
 	"""The company's allowance for doubtful accounts at ``day`` (its provision policy's account in
 	the General Ledger); 0 for a company without a provision policy."""
-	policy = next((p for p in get_settings().provision_policies if p.company == company), None)
+	policy = get_settings().provision_policy(company, required=False)
 	if policy is None:
 		return ZERO
 	return allowance_balance(company, policy.allowance_account, getdate(day))

@@ -37,7 +37,7 @@ class LinkRefused(frappe.PermissionError):
 
 
 def policy() -> rules.PagePolicy:
-	from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+	from ar_control.settings import get_settings
 
 	return get_settings().page_policy()
 

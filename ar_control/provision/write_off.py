@@ -15,9 +15,9 @@ from frappe import _
 from frappe.utils import flt, fmt_money
 
 from ar_control import permissions
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import cases
 from ar_control.data.receivables import open_items
+from ar_control.settings import get_settings
 from ar_control.utils import today
 
 WRITE_OFF_ROLES = {"Credit Manager", "Accounts Manager", "System Manager"}

@@ -5,7 +5,6 @@
 
 import frappe
 
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import cases
 from ar_control.compat import test_record_dependencies
 from ar_control.core.holds import Source
@@ -13,6 +12,7 @@ from ar_control.credit import holds
 from ar_control.credit.check import CreditHoldError
 from ar_control.overrides.customer import CreditFieldPermissionError
 from ar_control.records import RecordError
+from ar_control.settings import get_settings
 from ar_control.tests.utils import (
 	COMPANY,
 	TEST_DEPENDENCIES,

@@ -15,12 +15,12 @@ import frappe
 from frappe import _
 
 from ar_control import arguments, permissions
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.core import aging
 from ar_control.core.problems import RuleError
 from ar_control.data.aging_totals import GROUP_BY, AgingGroup, aging_totals
 from ar_control.data.dimensions import NOT_ASSIGNED
 from ar_control.messages import bucket_labels, throw
+from ar_control.settings import get_settings
 from ar_control.utils import today
 
 STAGE_FIELDS = ("credit_period", "coordination_period", "clearing_period")
@@ -64,13 +64,13 @@ class AgingOptions:
 		self.as_of = arguments.date(get("report_date"), _("As of Date")) or today()
 		self.group_by = arguments.choice(get("group_by"), GROUP_BY, _("Group By"), "Customer")
 		settings = get_settings()
-		self.range = arguments.text(get("range"), _("Ageing Range"), max_length=200) or settings.aging_buckets
+		self.range = arguments.text(get("range"), _("Ageing Range"), max_length=200) or settings.aging_range
 		self.basis = aging.Basis(
 			arguments.choice(
 				get("ageing_based_on"),
 				[basis.value for basis in aging.Basis],
 				_("Ageing Based On"),
-				settings.aging_based_on or aging.Basis.DUE_DATE.value,
+				settings.aging_basis().value,
 			)
 		)
 		try:
@@ -82,7 +82,7 @@ class AgingOptions:
 			_("Coordination Period Ends"),
 			1,
 			aging.MAX_DAYS,
-			default=settings.coordination_period_days or 60,
+			default=settings.stages().coordination_days,
 		)
 		self.stages = aging.Stages(days)
 		throw(aging.check_stages(self.stages), _("Invalid Collection Stages"), InvalidAgingFilterError)

@@ -21,15 +21,15 @@ from frappe import _
 from frappe.utils import flt
 
 from ar_control import arguments, permissions
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.core import forecast as core
 from ar_control.core.money import ZERO, round_money
 from ar_control.core.period import month_ends
 from ar_control.core.problems import RuleError
 from ar_control.data import forecast as data
 from ar_control.data.dimensions import NOT_ASSIGNED
-from ar_control.messages import InvalidSettingsError, throw
+from ar_control.messages import throw
 from ar_control.roles import CREDIT_MANAGER
+from ar_control.settings import InvalidSettingsError, get_settings
 from ar_control.utils import today
 
 GROUP_BY = ("Week", "Customer", "Sales Person")
@@ -63,7 +63,7 @@ def source_labels() -> dict[core.Source, str]:
 
 
 def history_months() -> int:
-	return get_settings().history_months or data.DEFAULT_HISTORY_MONTHS
+	return get_settings().history_months
 
 
 def recovery_curve() -> list:
