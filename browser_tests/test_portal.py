@@ -79,7 +79,12 @@ def open_invoices(admin, customer: str) -> int:
 		params={
 			"doctype": "Sales Invoice",
 			"filters": json.dumps(
-				{"customer": customer, "company": DEMO_COMPANY, "docstatus": 1, "outstanding_amount": [">", 0]}
+				{
+					"customer": customer,
+					"company": DEMO_COMPANY,
+					"docstatus": 1,
+					"outstanding_amount": [">", 0],
+				}
 			),
 		},
 	)
@@ -130,7 +135,9 @@ def test_a_customer_answers_its_reminder_on_its_page(browser, admin, as_user, la
 	form.locator("input[name=amount]").fill("100")
 	with page.expect_navigation():  # the page reloads after saying thank you
 		form.locator("button[type=submit]").click()
-		expect(form.locator(".alert-success")).to_contain_text(t(lang, "Thank you: your promise is recorded."))
+		expect(form.locator(".alert-success")).to_contain_text(
+			t(lang, "Thank you: your promise is recorded.")
+		)
 	expect(page.locator(f'#arc-items tr[data-invoice="{promised_invoice}"]')).to_contain_text(
 		t(lang, "Promised for {0}").split("{")[0].strip()
 	)
