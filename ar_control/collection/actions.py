@@ -15,12 +15,11 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, flt, fmt_money, formatdate
 
-from ar_control.collection import data
+from ar_control.collection import data, links
 from ar_control.core.escalation import Action, Level, Step
 from ar_control.core.holds import Source
 from ar_control.credit import holds
-from ar_control.credit.holds import HOLD
-from ar_control.portal import links
+from ar_control.data.holds import HOLD
 
 
 class Outcome(NamedTuple):

@@ -23,7 +23,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, now_datetime
 
-from ar_control import arguments, messages, permissions, records, utils
+from ar_control import arguments, evidence, messages, permissions, records, utils
 from ar_control.arguments import Untrusted
 from ar_control.collection import actions, cases, data
 from ar_control.core import escalation
@@ -273,7 +273,7 @@ def execute(key, steps, broken, today: date, settings, state) -> list[str]:
 		row = settings.level_row(level.code)
 		outcome = actions.perform(level, row, live, ctx, settings) if live else None
 		if case and outcome:
-			cases.add_activity(
+			evidence.add_activity(
 				case.name,
 				outcome.activity_type,
 				outcome.summary,
@@ -285,7 +285,7 @@ def execute(key, steps, broken, today: date, settings, state) -> list[str]:
 			)
 		superseded = [s for s in level_steps if s.superseded]
 		if case and superseded:
-			cases.add_activity(
+			evidence.add_activity(
 				case.name,
 				"System Step",
 				_("{0} not done for {1}: a later level is due as well.").format(
@@ -315,7 +315,7 @@ def mark_promise_broken(case, promise: escalation.BrokenPromise) -> None:
 	frappe.qb.update(item).set(item.promise_status, "Broken").where(
 		(item.parent == case.name) & (item.sales_invoice == promise.invoice)
 	).run()
-	cases.add_activity(
+	evidence.add_activity(
 		case.name,
 		"System Step",
 		_("Promise to pay {0} by {1} on {2} broken: {3} paid since.").format(
@@ -437,7 +437,7 @@ def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
 			_("A redo of this step is already pending; the next ladder run does it."), exc=InvalidRedoError
 		)
 	if record.collection_case:
-		cases.add_activity(
+		evidence.add_activity(
 			record.collection_case,
 			"Note",
 			_("{0} on {1} is to be done again on the next ladder run: {2}").format(

@@ -31,15 +31,14 @@ from ar_control import arguments, permissions, records
 from ar_control.arguments import Untrusted
 from ar_control.core import holds as rules
 from ar_control.core.holds import Source
-from ar_control.data import exposure
+from ar_control.data.exposure import lock_customer
+from ar_control.data.holds import ACTIVE, HOLD, RELEASED, active
+from ar_control.evidence import log_on_open_cases
 from ar_control.messages import throw
 from ar_control.roles import CREDIT_MANAGER
 
-HOLD = "Credit Hold"
 HELD_IN = "Credit Hold Company"  # the Customer's rows of the companies it is held in
 HELD_IN_FIELD = "ar_credit_hold_companies"
-ACTIVE = "Active"
-RELEASED = "Released"
 
 
 class CreditHoldPermissionError(frappe.PermissionError):
@@ -48,39 +47,6 @@ class CreditHoldPermissionError(frappe.PermissionError):
 
 class InvalidCreditHoldError(frappe.ValidationError):
 	"""A hold without a reason, or a release of a hold that is not active."""
-
-
-# --- reading ---------------------------------------------------------------------------------------
-
-
-def active(customer: str, company: str | None = None) -> list[rules.Hold]:
-	"""The customer's active holds; with ``company``, only those that cover it."""
-	hold = frappe.qb.DocType(HOLD)
-	rows = (
-		frappe.qb.from_(hold)
-		.select(hold.name, hold.source, hold.reason, hold.company, hold.reference_name)
-		.where((hold.customer == customer) & (hold.status == ACTIVE))
-		.orderby(hold.creation)
-		.run(as_dict=True)
-	)
-	found = [
-		rules.Hold(row.name, Source(row.source), row.reason, row.company or None, row.reference_name)
-		for row in rows
-	]
-	return found if company is None else rules.covering(found, company)
-
-
-# How many active holds cover the customer in the company (``rules.covers``: a hold without a
-# company covers every company), as a subquery of the credit check's one statement.
-COVERING_COUNT_SQL = f"""select count(*) from `tab{HOLD}`
-	where customer = %(customer)s and status = '{ACTIVE}'
-		and (ifnull(company, '') = '' or company = %(company)s)"""
-
-
-def standing(customer: str, company: str) -> tuple[bool, str]:
-	"""(on hold in ``company``, the reasons of the holds that cover it)."""
-	covering = active(customer, company)
-	return bool(covering), "; ".join(hold.reason for hold in covering)
 
 
 # --- changing --------------------------------------------------------------------------------------
@@ -95,7 +61,7 @@ def place(
 ) -> str | None:
 	"""Put the customer on hold; returns the new hold, or ``None`` when the same source already
 	holds it for the same company and reference."""
-	exposure.lock_customer(customer)
+	lock_customer(customer)
 	reference_doctype, reference_name = reference or (None, None)
 	if rules.already_held(active(customer), source, company or None, reference_name):
 		return None
@@ -116,7 +82,7 @@ def place(
 	)
 	doc.insert(ignore_permissions=True)
 	refresh_customer(customer)
-	log_on_cases(
+	log_on_open_cases(
 		customer,
 		company,
 		_("Credit hold {0} placed ({1}): {2}").format(doc.name, _(source.value), escape_html(reason)),
@@ -127,7 +93,7 @@ def place(
 def release(name: str, reason: str) -> None:
 	"""Release one active hold, giving the reason."""
 	customer, company, source = frappe.db.get_value(HOLD, name, ["customer", "company", "source"])
-	exposure.lock_customer(customer)
+	lock_customer(customer)
 	# read again under the lock: a concurrent release may have come first
 	if frappe.db.get_value(HOLD, name, "status", for_update=True) != ACTIVE:
 		frappe.throw(
@@ -147,7 +113,7 @@ def release(name: str, reason: str) -> None:
 		},
 	)
 	refresh_customer(customer)
-	log_on_cases(
+	log_on_open_cases(
 		customer,
 		company,
 		_("Credit hold {0} ({1}) released by {2}: {3}").format(
@@ -216,18 +182,6 @@ def refresh_customers_held_everywhere(doc=None, method=None) -> None:
 		.run(pluck=True)
 	):
 		refresh_customer(customer)
-
-
-def log_on_cases(customer: str, company: str | None, summary: str) -> None:
-	"""Write the change into the evidence file of the customer's open cases it concerns."""
-	from ar_control.collection import cases
-	from ar_control.core.escalation import CLOSED
-
-	filters = {"customer": customer, "status": ("not in", list(CLOSED))}
-	if company:
-		filters["company"] = company
-	for case in frappe.get_all("Collection Case", filters=filters, pluck="name"):
-		cases.add_activity(case, "System Step", summary)
 
 
 # --- the desk: a Credit Manager's hand ------------------------------------------------------------

@@ -31,8 +31,7 @@ from pypika.terms import Function, Parameter
 from ar_control import utils
 from ar_control.core.credit import Exposure, Standing
 from ar_control.core.money import ZERO, to_decimal
-from ar_control.credit import holds
-from ar_control.data import ledger
+from ar_control.data import holds, ledger
 from ar_control.data.indexes import CUSTOMER_DOCSTATUS
 from ar_control.data.receivables import currency_precision, open_items_query
 

@@ -11,6 +11,7 @@ import frappe
 from ar_control.core.escalation import CLOSED
 from ar_control.core.holds import Source
 from ar_control.credit import holds
+from ar_control.data.holds import active
 
 OLD_SOURCES = {"Credit Assessment": Source.NO_CREDIT, "Collection Ladder": Source.COLLECTION_LADDER}
 
@@ -31,7 +32,7 @@ def execute():
 		.run(as_dict=True)
 	)
 	for row in held:
-		if holds.active(row.name):
+		if active(row.name):
 			continue  # already migrated
 		source = OLD_SOURCES.get(row.ar_credit_hold_source or "", Source.MANUAL)
 		reason = row.ar_credit_hold_reason or "On credit hold before credit holds were records."

@@ -14,8 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, fmt_money
 
-from ar_control import permissions
-from ar_control.collection import cases
+from ar_control import evidence, permissions
 from ar_control.data.receivables import open_items
 from ar_control.settings import get_settings
 from ar_control.utils import today
@@ -100,7 +99,7 @@ def write_off_case(case) -> str:
 	# with the authority of the role checked above, which need not create Journal Entries itself
 	je.insert(ignore_permissions=True)
 	je.submit()
-	cases.add_activity(
+	evidence.add_activity(
 		case.name,
 		"Note",
 		_("{0} of invoices {1} written off through the allowance: {2}.").format(

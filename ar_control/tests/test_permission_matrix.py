@@ -239,7 +239,7 @@ class TestPermissionMatrix(ARTestCase):
 				}
 			)
 		elif doctype == "Collection Link":  # a link to X's page, as a reminder makes it
-			from ar_control.portal import links
+			from ar_control.collection import links
 
 			key = links.make(self.x, COMPANY, "probe").rsplit("key=", 1)[1]
 			from ar_control.core.portal import digest

@@ -10,6 +10,7 @@ from ar_control.compat import test_record_dependencies
 from ar_control.core.holds import Source
 from ar_control.credit import holds
 from ar_control.credit.check import CreditHoldError
+from ar_control.data import holds as data_holds
 from ar_control.overrides.customer import CreditFieldPermissionError
 from ar_control.records import RecordError
 from ar_control.settings import get_settings
@@ -32,7 +33,7 @@ OTHER_COMPANY = "_Test Company 1"
 
 
 def active_sources(customer: str, company: str | None = None) -> list[str]:
-	return sorted(hold.source.value for hold in holds.active(customer, company))
+	return sorted(hold.source.value for hold in data_holds.active(customer, company))
 
 
 def customer_hold(customer: str) -> tuple:
@@ -86,7 +87,7 @@ class TestSourcesAndCompanies(CreditHoldCase):
 	def test_placing_the_same_hold_twice_is_one_hold(self):
 		first = holds.place(self.customer, COMPANY, Source.COLLECTION_LADDER, "30 days")
 		self.assertIsNone(holds.place(self.customer, COMPANY, Source.COLLECTION_LADDER, "30 days"))
-		self.assertEqual([hold.name for hold in holds.active(self.customer)], [first])
+		self.assertEqual([hold.name for hold in data_holds.active(self.customer)], [first])
 
 	def test_the_customer_shows_every_active_hold_and_nothing_once_all_are_released(self):
 		manual = put_on_hold(self.customer, "Legal dispute", company=None)
@@ -127,7 +128,7 @@ class TestAssessments(CreditHoldCase):
 		later = make_assessment(self.customer, "2026-07-31", approved_limit=3000, submit=True)
 		self.assertEqual(active_sources(self.customer), [])
 		later.cancel()
-		restored = holds.active(self.customer, COMPANY)
+		restored = data_holds.active(self.customer, COMPANY)
 		self.assertEqual([(h.source, h.reference) for h in restored], [(Source.NO_CREDIT, zero.name)])
 
 
@@ -240,7 +241,7 @@ class TestMigration(CreditHoldCase):
 		with settings_changed():
 			credit_holds_as_records.execute()
 			credit_holds_as_records.execute()  # a second run adds nothing
-		self.assertEqual([(h.source, h.company) for h in holds.active(manual)], [(Source.MANUAL, None)])
+		self.assertEqual([(h.source, h.company) for h in data_holds.active(manual)], [(Source.MANUAL, None)])
 		self.assertEqual(
-			[(h.source, h.company) for h in holds.active(ladder)], [(Source.COLLECTION_LADDER, COMPANY)]
+			[(h.source, h.company) for h in data_holds.active(ladder)], [(Source.COLLECTION_LADDER, COMPANY)]
 		)
