@@ -18,7 +18,7 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, getdate
 
-from ar_control import permissions
+from ar_control import user_permissions
 
 # What a request sent to a whitelisted method: any JSON value, until the functions below have
 # checked it. Annotating such parameters ``str`` would let Frappe refuse a list with an
@@ -98,7 +98,7 @@ def company(value: object, required: bool = True, default: bool = False) -> str 
 		if required:
 			frappe.throw(_("Please select a company."), title=_("Company Required"), exc=InvalidArgumentError)
 		return None
-	permissions.require_company(name)
+	user_permissions.require_company(name)
 	return name
 
 

@@ -13,11 +13,11 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from ar_control import compat
 from ar_control.core import escalation
 from ar_control.data import indexes, ledger
-from ar_control.roles import CREDIT_MANAGER, ROLES
+from ar_control.roles import CREDIT_MANAGER, MANAGERS, ROLES
 from ar_control.settings import SETTINGS, Settings
 
 # The collection owners are set by these roles (``ar_control.overrides.customer`` enforces it)
-OWNERS_READ_ONLY = "eval:!frappe.user.has_role(['Credit Manager', 'Accounts Manager', 'System Manager'])"
+OWNERS_READ_ONLY = "eval:!frappe.user.has_role([{}])".format(", ".join(f"'{role}'" for role in MANAGERS))
 
 CUSTOM_FIELDS = {
 	"Customer": [

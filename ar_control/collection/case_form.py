@@ -11,6 +11,7 @@ from ar_control.collection import cases, data
 from ar_control.core import escalation
 from ar_control.credit import holds
 from ar_control.evidence import add_activity
+from ar_control.roles import MANAGERS
 from ar_control.settings import get_settings
 
 
@@ -38,15 +39,14 @@ def refuse_second_open_case(doc) -> None:
 		)
 
 
-# Who owns a case decides who sees it: only these roles reassign it
+# Who owns a case decides who sees it: only the managers reassign it
 OWNER_FIELDS = ("collector", "finance_owner", "sales_person", "sales_person_user")
-REASSIGNING_ROLES = {"Credit Manager", "Accounts Manager", "System Manager"}
 
 
 def refuse_reassignment(doc) -> None:
 	"""A collector, finance or sales user works a case; a Credit or Accounts Manager reassigns it."""
 	before = doc.get_doc_before_save()
-	if before is None or set(frappe.get_roles()) & REASSIGNING_ROLES:
+	if before is None or set(frappe.get_roles()) & set(MANAGERS):
 		return
 	changed = [field for field in OWNER_FIELDS if (doc.get(field) or None) != (before.get(field) or None)]
 	if changed:

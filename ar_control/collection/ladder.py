@@ -23,12 +23,12 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, now_datetime
 
-from ar_control import arguments, evidence, messages, permissions, records, utils
+from ar_control import arguments, evidence, messages, records, user_permissions, utils
 from ar_control.arguments import Untrusted
 from ar_control.collection import actions, cases, data
 from ar_control.core import escalation
 from ar_control.core.money import to_decimal
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_MANAGER, require_role
 from ar_control.settings import get_settings
 from ar_control.utils import commit
 
@@ -396,7 +396,7 @@ def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
 	"""Have the next ladder run do a recorded step again (a letter that never arrived, a call
 	that was not made). The step record stays; the request is a new record naming it, and the
 	step done again is recorded under the next attempt, once."""
-	permissions.require_role(
+	require_role(
 		{CREDIT_MANAGER}, _("Only a user with the Credit Manager role can have a ladder step done again.")
 	)
 	step = arguments.existing(STEP_LOG, step, _("Collection Step Log"))
@@ -452,7 +452,7 @@ def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
 def preview(company: Untrusted = None) -> list[str]:
 	"""What the ladder would do today (a Credit Manager's look ahead: nothing is done or written);
 	one line per step, as ``bench ar-control run-ladder --dry-run`` prints them."""
-	permissions.require_role(
+	require_role(
 		{CREDIT_MANAGER}, _("Only a user with the Credit Manager role can look at the ladder's plan.")
 	)
 	company = arguments.company(company, required=False)

@@ -16,16 +16,16 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, get_url, now_datetime
 
-from ar_control import arguments, evidence, permissions
+from ar_control import arguments, evidence, user_permissions
 from ar_control.arguments import Untrusted
 from ar_control.core import portal as rules
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import COLLECTOR, MANAGERS, require_role
 from ar_control.settings import get_settings
 
 LINK = "Collection Link"
 ROUTE = "collect"
 # who may copy a customer's link from a case, or revoke its links
-CASE_ROLES = {CREDIT_MANAGER, "Collector", "Accounts Manager", "System Manager"}
+CASE_ROLES = (*MANAGERS, COLLECTOR)
 
 
 class LinkRefused(frappe.PermissionError):
@@ -127,9 +127,7 @@ def _case(case: object):
 	name = arguments.existing("Collection Case", case, _("Collection Case"))
 	doc = frappe.get_doc("Collection Case", name)
 	doc.check_permission("read")
-	permissions.require_role(
-		CASE_ROLES, _("Only a Collector, a Credit Manager or an Accounts Manager can do this.")
-	)
+	require_role(CASE_ROLES, _("Only a Collector, a Credit Manager or an Accounts Manager can do this."))
 	return doc
 
 

@@ -15,7 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, add_months, flt, getdate
 
-from ar_control import permissions, utils
+from ar_control import user_permissions, utils
 from ar_control.core import credit
 from ar_control.core.holds import ASSESSMENT_SOURCES, Source
 from ar_control.core.money import to_decimal
@@ -23,7 +23,7 @@ from ar_control.core.problems import RuleError
 from ar_control.credit import holds
 from ar_control.data.history import invoice_history
 from ar_control.messages import throw, translate
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_MANAGER, require_role
 from ar_control.settings import get_settings
 
 
@@ -134,7 +134,7 @@ def limit_note(doc, grade_row) -> str:
 
 
 def require_credit_manager() -> None:
-	permissions.require_role(
+	require_role(
 		{CREDIT_MANAGER},
 		_("Only a user with the Credit Manager role can approve a credit assessment."),
 		AssessmentApprovalError,

@@ -19,13 +19,13 @@ import frappe
 from frappe import _
 from frappe.utils import cint, escape_html, flt, fmt_money, now_datetime
 
-from ar_control import arguments, permissions, records, utils
+from ar_control import arguments, records, user_permissions, utils
 from ar_control.arguments import Untrusted
 from ar_control.core import credit
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.data import exposure as exposure_data
 from ar_control.messages import translate
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_MANAGER, require_role
 from ar_control.settings import get_settings
 
 CHECKED_DOCTYPES = ("Sales Order", "Delivery Note", "Sales Invoice")
@@ -266,7 +266,7 @@ COPIED_ON_CORRECTION = (
 def correct_override(log: Untrusted = None, note: Untrusted = None) -> str:
 	"""A Credit Manager corrects an override record: a new entry that names the one it corrects
 	and says what is wrong with it. The original stays as it was."""
-	permissions.require_role(
+	require_role(
 		{CREDIT_MANAGER}, _("Only a user with the Credit Manager role can correct a credit override record.")
 	)
 	log = arguments.existing(OVERRIDE_LOG, log, _("Credit Override Log"))

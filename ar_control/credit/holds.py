@@ -27,7 +27,7 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce
 from frappe.utils import escape_html, now_datetime
 
-from ar_control import arguments, permissions, records
+from ar_control import arguments, records, user_permissions
 from ar_control.arguments import Untrusted
 from ar_control.core import holds as rules
 from ar_control.core.holds import Source
@@ -35,7 +35,7 @@ from ar_control.data.exposure import lock_customer
 from ar_control.data.holds import ACTIVE, HOLD, RELEASED, active
 from ar_control.evidence import log_on_open_cases
 from ar_control.messages import throw
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_MANAGER, require_role
 
 HELD_IN = "Credit Hold Company"  # the Customer's rows of the companies it is held in
 HELD_IN_FIELD = "ar_credit_hold_companies"
@@ -188,7 +188,7 @@ def refresh_customers_held_everywhere(doc=None, method=None) -> None:
 
 
 def require_credit_manager() -> None:
-	permissions.require_role(
+	require_role(
 		{CREDIT_MANAGER},
 		_("Only a user with the Credit Manager role can place or release a credit hold."),
 		CreditHoldPermissionError,

@@ -19,7 +19,7 @@ from frappe import _
 from frappe.query_builder import Criterion
 from frappe.utils import escape_html, get_link_to_form, getdate
 
-from ar_control import arguments, permissions, records
+from ar_control import arguments, records, user_permissions
 from ar_control.arguments import Untrusted
 from ar_control.core.kpi import threshold_breaches
 from ar_control.core.money import ZERO
@@ -27,7 +27,7 @@ from ar_control.core.period import Period, month_of, previous_month
 from ar_control.data.provision import allowance_balance
 from ar_control.kpi.measure import KpiRow, measure
 from ar_control.messages import as_html, translate
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_MANAGER, CREDIT_OR_SYSTEM_MANAGER, require_role
 from ar_control.settings import get_settings
 from ar_control.utils import today
 
@@ -225,8 +225,8 @@ def take_snapshots(company: Untrusted = None, month: Untrusted = None) -> str:
 	Runs in the background; only a Credit Manager or System Manager may ask for it. A retake
 	writes new snapshots and keeps the ones they supersede.
 	"""
-	permissions.require_role(
-		{CREDIT_MANAGER, "System Manager"},
+	require_role(
+		CREDIT_OR_SYSTEM_MANAGER,
 		_("Only a Credit Manager or a System Manager may take KPI snapshots."),
 	)
 	company = arguments.company(company)

@@ -22,7 +22,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, fmt_money, formatdate, getdate
 
-from ar_control import permissions
+from ar_control import user_permissions
 from ar_control.core import provision
 from ar_control.core.money import HUNDRED, ZERO, round_money
 from ar_control.core.problems import RuleError
@@ -92,7 +92,7 @@ def compute(company: str, as_of, customers=None) -> Computed:
 def fill(doc) -> None:
 	"""Validate the run's date against the company's other runs, compute it and write the figures
 	and lines onto it."""
-	permissions.require_company(doc.company)
+	user_permissions.require_company(doc.company)
 	as_of = getdate(doc.as_of_date)
 	if as_of > today():
 		frappe.throw(

@@ -14,7 +14,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from ar_control import arguments, permissions
+from ar_control import arguments, user_permissions
 from ar_control.core import aging
 from ar_control.core.problems import RuleError
 from ar_control.data.aging_totals import GROUP_BY, AgingGroup, aging_totals
@@ -56,7 +56,7 @@ def execute(filters=None):
 
 class AgingOptions:
 	"""The filters, checked (``ar_control.arguments``), completed from AR Control Settings and
-	narrowed to the customers the user may see (``ar_control.permissions``)."""
+	narrowed to the customers the user may see (``ar_control.user_permissions``)."""
 
 	def __init__(self, filters: dict):
 		get = filters.get
@@ -87,7 +87,7 @@ class AgingOptions:
 		self.stages = aging.Stages(days)
 		throw(aging.check_stages(self.stages), _("Invalid Collection Stages"), InvalidAgingFilterError)
 		customer = arguments.existing("Customer", get("customer"), _("Customer"), required=False)
-		self.customers = permissions.narrow_customers([customer] if customer else None)
+		self.customers = user_permissions.narrow_customers([customer] if customer else None)
 		self.customer_group = arguments.existing(
 			"Customer Group", get("customer_group"), _("Customer Group"), required=False
 		)
@@ -143,7 +143,7 @@ def columns(options: AgingOptions) -> list[dict]:
 	cols.append({"fieldname": "currency", "label": _("Currency"), "fieldtype": "Data", "hidden": 1})
 	# No Link columns: Frappe would check each linked DocType's read permission for every row
 	# and refuse the report to a collector, who cannot read Customers or Currencies. The query
-	# already keeps to what the user may see (ar_control.permissions); the form links the
+	# already keeps to what the user may see (ar_control.user_permissions); the form links the
 	# formatter draws need no permission to show.
 	return cols
 

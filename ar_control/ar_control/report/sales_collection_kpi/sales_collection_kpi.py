@@ -14,7 +14,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
-from ar_control import arguments, permissions
+from ar_control import arguments, user_permissions
 from ar_control.core.period import PeriodKind, make_period, period_containing
 from ar_control.core.problems import RuleError
 from ar_control.kpi.measure import KpiRow, measure
@@ -60,7 +60,7 @@ def execute(filters=None):
 		arguments.existing("Customer Group", filters.customer_group, _("Customer Group"), required=False),
 		arguments.existing("Territory", filters.territory, _("Territory"), required=False),
 		arguments.existing("Sales Person", filters.sales_person, _("Sales Person"), required=False),
-		customers=permissions.customers(),
+		customers=user_permissions.customers(),
 	)
 	currency = frappe.get_cached_value("Company", company, "default_currency")
 	data = [row_of(row, currency) for row in rows]
