@@ -19,6 +19,7 @@ from frappe import _
 from frappe.utils import escape_html, getdate
 
 from ar_control import user_permissions
+from ar_control.core.problems import MAX_TEXT
 
 # What a request sent to a whitelisted method: any JSON value, until the functions below have
 # checked it. Annotating such parameters ``str`` would let Frappe refuse a list with an
@@ -65,6 +66,11 @@ def text(value: object, label: str, required: bool = False, max_length: int = 14
 	if len(value) > max_length:
 		invalid(_("{0} may have at most {1} characters.").format(label, max_length))
 	return value
+
+
+def reason(value: object, label: str | None = None) -> str:
+	"""A reason or a note a user gives: required, at most :data:`MAX_TEXT` characters; stripped."""
+	return text(value, label or _("Reason"), required=True, max_length=MAX_TEXT).strip()
 
 
 def existing(doctype: str, value: object, label: str, required: bool = True) -> str | None:

@@ -181,8 +181,7 @@ def release_credit_hold(doc, reason: object) -> list[str]:
 	"""The case's button: release the ladder's hold of the case's customer and company (a Credit
 	Manager, with a reason). Holds of other sources are released on their own record."""
 	holds.require_credit_manager()
-	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
-	released = cases.release_ladder_hold(doc.customer, doc.company, reason.strip())
+	released = cases.release_ladder_hold(doc.customer, doc.company, arguments.reason(reason))
 	if not released:
 		frappe.throw(
 			_("{0} is not on the collection ladder's credit hold in {1}.").format(doc.customer, doc.company),

@@ -400,7 +400,7 @@ def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
 		{CREDIT_MANAGER}, _("Only a user with the Credit Manager role can have a ladder step done again.")
 	)
 	step = arguments.existing(STEP_LOG, step, _("Collection Step Log"))
-	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
+	reason = arguments.reason(reason)
 	frappe.has_permission(STEP_LOG, "read", step, throw=True)
 	record = frappe.db.get_value(STEP_LOG, step, "*", as_dict=True)
 	if record.outcome == data.REDO_REQUESTED:
@@ -427,7 +427,7 @@ def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
 			"outcome": data.REDO_REQUESTED,
 			"attempt": attempt,
 			"redo_of": step,
-			"reason": reason.strip(),
+			"reason": reason,
 		}
 	)
 	try:
@@ -441,7 +441,7 @@ def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
 			record.collection_case,
 			"Note",
 			_("{0} on {1} is to be done again on the next ladder run: {2}").format(
-				record.level_title, record.sales_invoice, reason.strip()
+				record.level_title, record.sales_invoice, reason
 			),
 			sales_invoice=record.sales_invoice,
 		)

@@ -19,7 +19,7 @@ import enum
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from ar_control.core.problems import Problem, _
+from ar_control.core.problems import MAX_TEXT, Problem, _
 
 
 class Source(enum.Enum):
@@ -83,6 +83,8 @@ def to_release(
 def check_reason(reason: object) -> list[Problem]:
 	if not isinstance(reason, str) or not reason.strip():
 		return [Problem("hold_reason_missing", _("Give the reason for the credit hold."))]
-	if len(reason) > 2000:
-		return [Problem("hold_reason_too_long", _("The reason may have at most {0} characters."), (2000,))]
+	if len(reason) > MAX_TEXT:
+		return [
+			Problem("hold_reason_too_long", _("The reason may have at most {0} characters."), (MAX_TEXT,))
+		]
 	return []

@@ -270,7 +270,7 @@ def correct_override(log: Untrusted = None, note: Untrusted = None) -> str:
 		{CREDIT_MANAGER}, _("Only a user with the Credit Manager role can correct a credit override record.")
 	)
 	log = arguments.existing(OVERRIDE_LOG, log, _("Credit Override Log"))
-	note = arguments.text(note, _("Correction"), required=True, max_length=2000)
+	note = arguments.reason(note, _("Correction"))
 	frappe.has_permission(OVERRIDE_LOG, "read", log, throw=True)
 	original = frappe.db.get_value(OVERRIDE_LOG, log, COPIED_ON_CORRECTION, as_dict=True)
 	entry = records.new(
@@ -279,7 +279,7 @@ def correct_override(log: Untrusted = None, note: Untrusted = None) -> str:
 			**original,
 			"user": frappe.session.user,
 			"overridden_on": now_datetime(),
-			"override_reason": note.strip(),
+			"override_reason": note,
 			"correction_of": log,
 		}
 	).insert(ignore_permissions=True)

@@ -201,9 +201,9 @@ def put_on_hold(customer: Untrusted = None, company: Untrusted = None, reason: U
 	require_credit_manager()
 	customer = arguments.existing("Customer", customer, _("Customer"))
 	company = arguments.company(company, required=False)
-	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
+	reason = arguments.reason(reason)
 	throw(rules.check_reason(reason), title=_("Reason Required"), exc=InvalidCreditHoldError)
-	name = place(customer, company, Source.MANUAL, reason.strip())
+	name = place(customer, company, Source.MANUAL, reason)
 	if name is None:
 		frappe.throw(
 			_("{0} is already on a manual credit hold for {1}.").format(
@@ -220,8 +220,8 @@ def release_hold(hold: Untrusted = None, reason: Untrusted = None) -> str:
 	"""Release one hold by hand, whatever set it, with a reason; other holds stay."""
 	require_credit_manager()
 	hold = arguments.existing(HOLD, hold, _("Credit Hold"))
-	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
+	reason = arguments.reason(reason)
 	throw(rules.check_reason(reason), title=_("Reason Required"), exc=InvalidCreditHoldError)
 	frappe.has_permission(HOLD, "read", hold, throw=True)
-	release(hold, reason.strip())
+	release(hold, reason)
 	return hold
