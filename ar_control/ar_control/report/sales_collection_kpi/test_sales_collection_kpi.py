@@ -59,7 +59,7 @@ KPIS = (
 	"dso_count_back",
 	"dso_simple",
 	"best_possible_dso",
-	"add",
+	"average_days_delinquent",
 	"cei",
 	"overdue_ratio",
 	"over_90_share",
