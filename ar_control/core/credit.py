@@ -307,6 +307,16 @@ class Exposure(NamedTuple):
 		return self.this_document if self.increase is None else self.increase
 
 
+def unbilled_order(grand_total, per_billed):
+	"""The part of a Sales Order not billed yet, as ERPNext counts it:
+	grand total x (100 - percent billed) / 100.
+
+	One definition for both readers: the credit check applies it to the order it checks
+	(``Decimal``), the exposure query to the customer's other orders (query-builder columns,
+	whose arithmetic makes the same SQL expression)."""
+	return grand_total * (HUNDRED - per_billed) / HUNDRED
+
+
 class DocumentLine(NamedTuple):
 	"""A line of the document being checked: its net amount and whether an earlier submitted
 	document (the order it was made from, or the delivery it bills) already counts it."""

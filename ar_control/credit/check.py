@@ -79,7 +79,7 @@ def document_lines(doc) -> list[credit.DocumentLine]:
 def document_amount(doc) -> Decimal:
 	"""What the document adds to the exposure, in company currency (see ``core.credit``)."""
 	if doc.doctype == "Sales Order":
-		return to_decimal(flt(doc.base_grand_total) * (100 - flt(doc.per_billed)) / 100)
+		return credit.unbilled_order(to_decimal(doc.base_grand_total), to_decimal(doc.per_billed))
 	paid = to_decimal(doc.get("base_paid_amount")) if doc.get("is_pos") else ZERO
 	return credit.document_exposure(
 		document_lines(doc), to_decimal(doc.base_net_total), to_decimal(doc.base_grand_total), paid
