@@ -85,6 +85,9 @@ has_permission = {
 	"Collection Step Log": "ar_control.collection.visibility.step_log_has_permission",
 }
 
+# The filters the app's reports and dashboard charts share (their .js build their filters from them)
+app_include_js = "/assets/ar_control/js/filters.js"
+
 # The credit panel on the sales forms; the credit holds on the Customer
 doctype_js = {
 	"Sales Order": "public/js/credit_panel.js",
