@@ -12,6 +12,7 @@ from typing import NamedTuple
 import frappe
 
 from ar_control.core.kpi import (
+	COUNT_BACK_MONTHS,
 	CollectionTarget,
 	Kpis,
 	MonthSales,
@@ -22,7 +23,7 @@ from ar_control.core.kpi import (
 )
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.core.period import Period, count_back_months
-from ar_control.data.kpi_figures import COUNT_BACK_MONTHS, period_figures
+from ar_control.data.kpi_figures import period_figures
 
 TOTAL = None  # the ``sales_person`` of the company-wide row
 
