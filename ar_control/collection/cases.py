@@ -21,7 +21,7 @@ from frappe.utils import flt, getdate
 from ar_control import utils
 from ar_control.collection import data
 from ar_control.core import escalation
-from ar_control.core.holds import Source
+from ar_control.core.holds import HoldSource
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.credit import holds
 from ar_control.data import holds as holds_data
@@ -340,7 +340,7 @@ def release_ladder_holds(
 	"""Release the ladder's holds once nothing of the customer in that company is overdue past
 	the credit-hold level; other holds stay."""
 	held = holds_data.held_by(
-		Source.COLLECTION_LADDER, None if pairs is None else {customer for customer, _company in pairs}
+		HoldSource.COLLECTION_LADDER, None if pairs is None else {customer for customer, _company in pairs}
 	)
 	if pairs is not None:
 		held &= set(pairs)
@@ -369,4 +369,4 @@ def release_ladder_holds(
 def release_ladder_hold(customer: str, company: str, reason: str) -> list[str]:
 	"""Release the ladder's hold of the customer in the company (the ladder itself, or a Credit
 	Manager on the case); the holds of other sources stay. Returns the holds released."""
-	return holds.release_own(customer, company, {Source.COLLECTION_LADDER}, reason)
+	return holds.release_own(customer, company, {HoldSource.COLLECTION_LADDER}, reason)

@@ -17,7 +17,7 @@ from frappe.utils import add_days, add_months, flt, getdate
 
 from ar_control import user_permissions, utils
 from ar_control.core import credit
-from ar_control.core.holds import ASSESSMENT_SOURCES, Source
+from ar_control.core.holds import ASSESSMENT_SOURCES, HoldSource
 from ar_control.core.money import to_decimal
 from ar_control.core.problems import RuleError
 from ar_control.credit import holds
@@ -239,7 +239,7 @@ def place_no_credit_hold(customer: str, company: str, assessment: str) -> None:
 	holds.place(
 		customer,
 		company,
-		Source.NO_CREDIT,
+		HoldSource.NO_CREDIT,
 		_("No credit: assessment {0} approved a credit limit of 0.").format(assessment),
 		("Credit Assessment", assessment),
 	)
@@ -249,7 +249,7 @@ def place_expiry_hold(customer: str, company: str, assessment: str, valid_until)
 	holds.place(
 		customer,
 		company,
-		Source.ASSESSMENT_EXPIRED,
+		HoldSource.ASSESSMENT_EXPIRED,
 		_("Credit assessment {0} expired on {1}.").format(assessment, frappe.format(valid_until, "Date")),
 		("Credit Assessment", assessment),
 	)

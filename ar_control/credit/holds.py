@@ -30,7 +30,7 @@ from frappe.utils import escape_html, now_datetime
 from ar_control import arguments, records, user_permissions
 from ar_control.arguments import Untrusted
 from ar_control.core import holds as rules
-from ar_control.core.holds import Source
+from ar_control.core.holds import HoldSource
 from ar_control.data.exposure import lock_customer
 from ar_control.data.holds import ACTIVE, HOLD, RELEASED, active
 from ar_control.evidence import log_on_open_cases
@@ -55,7 +55,7 @@ class InvalidCreditHoldError(frappe.ValidationError):
 def place(
 	customer: str,
 	company: str | None,
-	source: Source,
+	source: HoldSource,
 	reason: str,
 	reference: tuple[str, str] | None = None,
 ) -> str | None:
@@ -125,7 +125,7 @@ def release(name: str, reason: str) -> None:
 def release_own(
 	customer: str,
 	company: str | None,
-	sources: frozenset[Source] | set[Source],
+	sources: frozenset[HoldSource] | set[HoldSource],
 	reason: str,
 	reference: str | None = None,
 ) -> list[str]:
@@ -203,7 +203,7 @@ def put_on_hold(customer: Untrusted = None, company: Untrusted = None, reason: U
 	company = arguments.company(company, required=False)
 	reason = arguments.reason(reason)
 	throw(rules.check_reason(reason), title=_("Reason Required"), exc=InvalidCreditHoldError)
-	name = place(customer, company, Source.MANUAL, reason)
+	name = place(customer, company, HoldSource.MANUAL, reason)
 	if name is None:
 		frappe.throw(
 			_("{0} is already on a manual credit hold for {1}.").format(

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import frappe
 
 from ar_control.core import holds as rules
-from ar_control.core.holds import Source
+from ar_control.core.holds import HoldSource
 
 HOLD = "Credit Hold"
 ACTIVE = "Active"
@@ -30,7 +30,7 @@ def active(customer: str, company: str | None = None) -> list[rules.Hold]:
 		.run(as_dict=True)
 	)
 	found = [
-		rules.Hold(row.name, Source(row.source), row.reason, row.company or None, row.reference_name)
+		rules.Hold(row.name, HoldSource(row.source), row.reason, row.company or None, row.reference_name)
 		for row in rows
 	]
 	return found if company is None else rules.covering(found, company)
@@ -49,7 +49,7 @@ def standing(customer: str, company: str) -> tuple[bool, str]:
 	return bool(covering), "; ".join(hold.reason for hold in covering)
 
 
-def held_by(source: Source, customers: Iterable[str] | None = None) -> set[tuple[str, str]]:
+def held_by(source: HoldSource, customers: Iterable[str] | None = None) -> set[tuple[str, str]]:
 	"""The (customer, company) pairs ``source`` holds now (of some ``customers`` when given)."""
 	hold = frappe.qb.DocType(HOLD)
 	query = (

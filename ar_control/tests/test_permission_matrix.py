@@ -27,7 +27,7 @@ from frappe.utils.password import update_password
 from ar_control import records
 from ar_control.collection import ladder
 from ar_control.compat import test_record_dependencies
-from ar_control.core.holds import Source
+from ar_control.core.holds import HoldSource
 from ar_control.credit import holds
 from ar_control.tests import processes
 from ar_control.tests.rest import PASSWORD, User, resource
@@ -156,7 +156,7 @@ class TestPermissionMatrix(ARTestCase):
 				"for_value": cls.x,
 			}
 		).insert(ignore_permissions=True)
-		cls.hold_x = holds.place(cls.x, COMPANY, Source.MANUAL, "Matrix probe hold")
+		cls.hold_x = holds.place(cls.x, COMPANY, HoldSource.MANUAL, "Matrix probe hold")
 		# Provision Runs need the company's provision policy; each run probed gets a later date
 		cls.provision = settings_changed(provision_policies=[cls.provision_policy()])
 		cls.provision.__enter__()
@@ -247,7 +247,7 @@ class TestPermissionMatrix(ARTestCase):
 			name = frappe.db.get_value(doctype, {"token_hash": digest(key)})
 			self.made["extra"].append((doctype, name))
 		elif doctype == "Credit Hold":
-			name = holds.place(make_customer("AR Matrix Held"), COMPANY, Source.MANUAL, "probe")
+			name = holds.place(make_customer("AR Matrix Held"), COMPANY, HoldSource.MANUAL, "probe")
 			self.made["customers"].append(frappe.db.get_value("Credit Hold", name, "customer"))
 		elif doctype == "Collection Activity":
 			name = (
