@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html, flt, getdate
+from frappe.utils import flt, getdate
 
 from ar_control import arguments, utils
 from ar_control.collection import cases, data

@@ -23,7 +23,7 @@ import frappe
 from frappe import _
 from frappe.utils import getdate, now_datetime
 
-from ar_control import arguments, evidence, messages, records, user_permissions, utils
+from ar_control import arguments, evidence, messages, records, utils
 from ar_control.arguments import Untrusted
 from ar_control.collection import actions, cases, data
 from ar_control.core import escalation

@@ -16,7 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, get_url, now_datetime
 
-from ar_control import arguments, evidence, user_permissions
+from ar_control import arguments, evidence
 from ar_control.arguments import Untrusted
 from ar_control.core import portal as rules
 from ar_control.roles import COLLECTOR, MANAGERS, require_role

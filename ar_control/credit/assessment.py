@@ -15,7 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, add_months, flt, getdate
 
-from ar_control import user_permissions, utils
+from ar_control import utils
 from ar_control.core import credit
 from ar_control.core.holds import ASSESSMENT_SOURCES, HoldSource
 from ar_control.core.money import to_decimal

@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 import frappe
 from frappe import _
-from frappe.utils import cint, escape_html, flt, fmt_money, now_datetime
+from frappe.utils import cint, escape_html, fmt_money, now_datetime
 
-from ar_control import arguments, records, user_permissions, utils
+from ar_control import arguments, records, utils
 from ar_control.arguments import Untrusted
 from ar_control.core import credit
 from ar_control.core.money import ZERO, to_decimal

@@ -27,7 +27,7 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce
 from frappe.utils import escape_html, now_datetime
 
-from ar_control import arguments, records, user_permissions
+from ar_control import arguments, records
 from ar_control.arguments import Untrusted
 from ar_control.core import holds as rules
 from ar_control.core.holds import HoldSource

@@ -26,7 +26,6 @@ ERPNext's Accounts Receivable report) shows as open on that date.
 
 from __future__ import annotations
 
-import frappe
 from frappe.query_builder import Criterion
 
 from ar_control.core.aging import Basis, Buckets, DateRange, Stages

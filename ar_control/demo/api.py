@@ -5,7 +5,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from ar_control import user_permissions, utils
+from ar_control import utils
 from ar_control.demo import make, plan, remove
 from ar_control.roles import SYSTEM_MANAGER, require_role
 

@@ -21,7 +21,7 @@ from ar_control.data.aging_totals import COMPANY, aging_totals
 from ar_control.kpi.measure import measure
 from ar_control.kpi.snapshots import SNAPSHOT
 from ar_control.messages import bucket_labels
-from ar_control.roles import CREDIT_MANAGER, CREDIT_OR_SYSTEM_MANAGER, require_role
+from ar_control.roles import CREDIT_OR_SYSTEM_MANAGER, require_role
 from ar_control.settings import get_settings
 from ar_control.utils import ERROR_PREFIX, today
 

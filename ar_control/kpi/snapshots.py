@@ -19,7 +19,7 @@ from frappe import _
 from frappe.query_builder import Criterion
 from frappe.utils import escape_html, get_link_to_form, getdate
 
-from ar_control import arguments, records, user_permissions
+from ar_control import arguments, records
 from ar_control.arguments import Untrusted
 from ar_control.core.kpi import threshold_breaches
 from ar_control.core.money import ZERO

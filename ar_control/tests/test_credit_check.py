@@ -6,7 +6,7 @@ import time
 from unittest import mock
 
 import frappe
-from frappe.utils import add_days, getdate
+from frappe.utils import add_days
 
 from ar_control.compat import test_record_dependencies
 from ar_control.credit.check import (

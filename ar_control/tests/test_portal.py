@@ -13,7 +13,7 @@ import json
 from datetime import timedelta
 
 import frappe
-from frappe.utils import add_days, getdate, now_datetime
+from frappe.utils import add_days, now_datetime
 
 from ar_control import utils
 from ar_control.collection import ladder, links

@@ -14,7 +14,6 @@ from ar_control.tests.utils import (
 	ARTestCase,
 	make_company,
 	make_customer,
-	make_payment,
 	make_sales_invoice,
 	put_on_hold,
 )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import getdate
 
 from ar_control import arguments, user_permissions
 from ar_control.core.period import PeriodKind, make_period, period_containing
