@@ -87,11 +87,6 @@ def existing(doctype: str, value: object, label: str, required: bool = True) -> 
 	return name
 
 
-def existing_all(doctype: str, values: Iterable[str]) -> None:
-	for value in values:
-		existing(doctype, value, _(doctype))
-
-
 def company(value: object, required: bool = True, default: bool = False) -> str | None:
 	"""An existing company the user may see (ERPNext User Permissions on Company). With
 	``default``, an empty value means the user's default company."""

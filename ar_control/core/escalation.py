@@ -35,7 +35,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from ar_control.core.money import ZERO
+from ar_control.core.money import HUNDRED, ZERO, round_money
 from ar_control.core.problems import Problem, _, raise_if
 
 
@@ -325,19 +325,6 @@ def check_redo(state: StepState, invoice: str, level: str, attempt: int) -> list
 	return []
 
 
-def apply_plan(
-	items: Sequence[LadderItem], done: Collection[tuple[str, str]], result: Plan
-) -> tuple[list[LadderItem], set[tuple[str, str]]]:
-	"""The state after a plan was carried out: its steps are done, broken promises are cleared.
-
-	This is what the Frappe layer records (step log rows, promise status); planning again on
-	the same day with this state returns no steps.
-	"""
-	broken = {b.invoice for b in result.broken_promises}
-	new_items = [item._replace(promise=None) if item.invoice in broken else item for item in items]
-	return new_items, set(done) | {step.key for step in result.steps}
-
-
 # ---------------------------------------------------------------------------------------------
 # The collection case: worklist priority, status, next action
 # ---------------------------------------------------------------------------------------------
@@ -413,7 +400,8 @@ class CasePriority(NamedTuple):
 def priority(items: Iterable[CaseItem], today: date, steps: Sequence[RecoveryStep]) -> CasePriority:
 	"""score = sum over overdue invoices of outstanding * (100 - recoverable(days overdue)) / 100.
 
-	Rounded to the cent; ``loss_percent`` = expected loss / overdue (the weighted loss rate).
+	Rounded half up to the cent, as every amount is (``core.money.round_money``); ``loss_percent``
+	= expected loss / overdue (the weighted loss rate), rounded the same way.
 	"""
 	raise_if(check_recovery(steps))
 	overdue = loss = ZERO
@@ -423,10 +411,8 @@ def priority(items: Iterable[CaseItem], today: date, steps: Sequence[RecoverySte
 			continue
 		overdue += item.outstanding
 		loss += item.outstanding * (Decimal(100) - recoverable(days, steps)) / Decimal(100)
-	loss = loss.quantize(Decimal("0.01"))
-	return CasePriority(
-		overdue, loss, (loss / overdue * 100).quantize(Decimal("0.01")) if overdue else None, loss
-	)
+	loss = round_money(loss)
+	return CasePriority(overdue, loss, round_money(loss / overdue * HUNDRED) if overdue else None, loss)
 
 
 OPEN = "Open"
