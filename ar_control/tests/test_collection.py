@@ -533,7 +533,14 @@ class TestScheduledEntryPoint(CollectionCase):
 		frappe.flags.current_date = "2026-06-02"
 		run_collection_ladder()
 		self.assertEqual(case_of(self.customer).current_level, "Call the customer")
-		self.assertIsInstance(cases.sync("2026-06-02"), dict)
+		runs = frappe.get_all(
+			"Collection Step Log", filters={"sales_invoice": self.invoice.name}, pluck="run_date"
+		)
+		self.assertEqual({str(day) for day in runs}, {"2026-06-02"})
+		# the job left the case in line with the ledger: bringing it in line again changes nothing
+		again = cases.sync("2026-06-02", customers=[(self.customer, COMPANY)], commit_each=False)
+		self.assertEqual((again["opened"], again["updated"], again["closed"]), ([], [], []))
+		self.assertEqual(again["unchanged"], 1)
 
 
 class TestCancelledInvoices(CollectionCase):
