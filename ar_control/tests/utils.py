@@ -386,7 +386,11 @@ def make_journal_entry_against(
 	abbr = company_abbr(invoice.company)
 	if counter_account is None:
 		counter_account = f"Write Off - {abbr}" if voucher_type == "Write Off Entry" else f"Cash - {abbr}"
-	cost_center = f"_Test Cost Center - {abbr}"
+	cost_center = (
+		f"_Test Cost Center - {abbr}"
+		if frappe.db.exists("Cost Center", f"_Test Cost Center - {abbr}")
+		else f"Main - {abbr}"
+	)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Journal Entry",
