@@ -20,10 +20,6 @@ from unittest.mock import patch
 import frappe
 from frappe.utils import flt
 
-from ar_control.ar_control.doctype.collection_target.collection_target import (
-	DuplicateCollectionTargetError,
-	InvalidCollectionTargetError,
-)
 from ar_control.ar_control.report.sales_collection_kpi.sales_collection_kpi import (
 	InvalidKpiPeriodError,
 )
@@ -191,24 +187,6 @@ class TestSalesCollectionKpi(KpiLedgerCase):
 		self.assertEqual(flt(rows[self.alice]["dso_count_back"]), 79.0)
 		with self.assertRaises(InvalidKpiPeriodError):
 			self.report(period="Date Range", from_date="2026-06-30", to_date="2026-06-01")
-
-
-class TestCollectionTarget(ARTestCase):
-	def tearDown(self):
-		frappe.db.rollback()
-
-	def test_one_target_per_company_and_sales_person(self):
-		person = make_sales_person()
-		make_collection_target(person)
-		with self.assertRaises(DuplicateCollectionTargetError):
-			make_collection_target(person)
-		make_collection_target(None)
-		with self.assertRaises(DuplicateCollectionTargetError):
-			make_collection_target(None)
-
-	def test_limits_are_checked_by_the_core_rules(self):
-		with self.assertRaises(InvalidCollectionTargetError):
-			make_collection_target(make_sales_person(), overdue_ratio_limit=120)
 
 
 class TestSnapshotsAndAlerts(KpiLedgerCase):
