@@ -96,9 +96,16 @@ def receivables_ledger(context, check=False):
 	help="A shell command that restarts MariaDB (e.g. 'sudo service mariadb restart'): each aging is "
 	"then also measured right after a restart.",
 )
+@click.option("--yes", is_flag=True, help="Run also on a site without allow_tests in its site config.")
 @pass_context
-def benchmark(context, invoices=100000, repeat=3, with_ladder=False, keep=True, shapes=(), cold_command=None):
-	"""ERPNext's receivables reports and credit check against the app's, on a built data set."""
+def benchmark(
+	context, invoices=100000, repeat=3, with_ladder=False, keep=True, shapes=(), cold_command=None, yes=False
+):
+	"""ERPNext's receivables reports and credit check against the app's, on a built data set.
+
+	It builds a company with customers, invoices and payments on the site (and keeps them unless
+	--remove): a test site's job. A site without allow_tests in its site config is refused
+	unless --yes."""
 	from ar_control.benchmarks import dataset, scale
 
 	shapes = tuple(dataset.SHAPES) if "all" in shapes else (shapes or ("standard",))
@@ -106,6 +113,14 @@ def benchmark(context, invoices=100000, repeat=3, with_ladder=False, keep=True, 
 	if unknown:
 		raise click.ClickException(f"no shape {', '.join(unknown)}: one of {', '.join(dataset.SHAPES)}")
 	frappe.init(site=get_site(context))
+	if not frappe.conf.allow_tests and not yes:
+		site = frappe.local.site
+		frappe.destroy()
+		raise click.ClickException(
+			_(
+				"{0} is not a test site (no allow_tests in its site_config.json): the benchmark would add a company of {1} invoices with their customers and payments to it. Run it on a test site, or pass --yes."
+			).format(site, invoices)
+		)
 	frappe.connect()
 	try:
 		frappe.set_user("Administrator")
@@ -178,9 +193,17 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
 @ar_control.command("demo")
 @click.option("--remove", "remove_it", is_flag=True, help="Remove the demo company and what belongs to it.")
 @click.option("--password", help="The demo users' password (default: a new one, printed).")
+@click.option(
+	"--yes",
+	is_flag=True,
+	help="Make the demo also on a site that keeps other companies' books (asked otherwise).",
+)
 @pass_context
-def demo(context, remove_it=False, password=None):
-	"""Make a demo company with 18 months of receivables, cases, assessments and KPIs."""
+def demo(context, remove_it=False, password=None, yes=False):
+	"""Make a demo company with 18 months of receivables, cases, assessments and KPIs.
+
+	Its users can log in. On a site where other companies have posted anything (ERPNext's test
+	companies, named "_Test ...", aside) it says what those users will see and stops unless --yes."""
 	from frappe.utils import strip_html
 
 	from ar_control.demo import make, remove
@@ -192,8 +215,15 @@ def demo(context, remove_it=False, password=None):
 		try:
 			if remove_it:
 				remove.remove(echo=click.echo)
-			else:
-				make.make(password=password, echo=click.echo)
+				return
+			others = [] if make.exists() else make.other_companies()
+			if others and not yes:
+				click.echo(make.what_users_see(others))
+				raise click.ClickException(_("Nothing was made: pass --yes to make the demo on this site."))
+			chosen = password or frappe.generate_hash(length=12)
+			result = make.make(password=chosen, echo=click.echo)
+			if not password and not result.get("exists"):
+				click.echo(_("Password of the demo users: {0}").format(chosen))
 		except frappe.ValidationError as error:
 			raise click.ClickException(strip_html(str(error))) from None
 	finally:

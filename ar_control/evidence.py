@@ -7,8 +7,11 @@ credit hold placed or released. The entries are append-only (their DocType refus
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import frappe
 
+from ar_control import utils
 from ar_control.core.escalation import CLOSED
 
 ACTIVITY = "Collection Activity"
@@ -21,7 +24,8 @@ def add_activity(case: str, activity_type: str, summary: str, **fields) -> str:
 			"doctype": ACTIVITY,
 			"collection_case": case,
 			"activity_type": activity_type,
-			"activity_date": frappe.utils.now_datetime(),
+			# on the app's "today" (the demo and the tests move it), at the time of day it happens
+			"activity_date": datetime.combine(utils.today(), frappe.utils.now_datetime().time()),
 			"user": frappe.session.user,
 			"summary": summary,
 			**fields,

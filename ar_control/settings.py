@@ -24,6 +24,7 @@ from ar_control.core.money import to_decimal
 from ar_control.core.period import HISTORY_MONTHS
 from ar_control.core.problems import Problem, RuleError
 from ar_control.roles import CREDIT_MANAGER
+from ar_control.utils import company_currency
 
 SETTINGS = "AR Control Settings"
 
@@ -353,7 +354,7 @@ def _policy_problems(p: provision.Policy, method: str | None = None) -> list[Pro
 		found.append(
 			Problem("provision_method_unknown", _("The provision method {0} is unknown."), (method,))
 		)
-	currency = frappe.get_cached_value("Company", p.company, "default_currency")
+	currency = company_currency(p.company)
 	allowance = _account(p.allowance_account)
 	if allowance is None or allowance.company != p.company:
 		found.append(

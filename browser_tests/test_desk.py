@@ -134,32 +134,45 @@ def test_a_credit_manager_overrides_with_a_reason_and_the_log_shows_it(as_user, 
 	shot(page, suffixed("credit-override-log", lang))
 
 
+CLOSED = ("Closed - Paid", "Closed - Written Off")
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_collector_works_the_top_case_of_the_worklist(as_user, lang):
 	page = as_user("collector", lang)
+	# the worklist opens on the cases still to work, highest priority first, with no filter set
 	desk(page, "/app/collection-case")
 	expect(page.locator(".page-title")).to_contain_text(t(lang, "Collection Case"))
-	# the worklist: the open cases, as the collector filters them in the list's Status field
-	page.locator('.standard-filter-section [data-fieldname="status"] select').select_option("Open")
 	page.wait_for_function(
 		"() => window.cur_list && cur_list.doctype === 'Collection Case' && cur_list.data.length"
-		" && cur_list.data.every(d => d.status === 'Open')"
 	)
+	statuses = page.evaluate("() => cur_list.data.map(d => d.status)")
+	assert statuses and not set(statuses) & set(CLOSED), statuses
+	closed = call(
+		page,
+		"frappe.client.get_count",
+		doctype="Collection Case",
+		filters={"company": DEMO_COMPANY, "status": ["in", list(CLOSED)]},
+	)
+	assert closed, "the demo has no closed case: the worklist's filter would show nothing"
 	expect(page.locator(".list-row-container").first).to_be_visible()
 	shot(page, suffixed("collection-worklist", lang))
 	cases = call(
 		page,
 		"frappe.client.get_list",
 		doctype="Collection Case",
-		filters={"company": DEMO_COMPANY, "status": "Open"},
-		fields=["name", "priority_score"],
+		filters={"company": DEMO_COMPANY, "status": ["not in", list(CLOSED)]},
+		fields=["name", "priority_score", "status"],
 		order_by="priority_score desc",
+		limit_page_length=0,
 	)
 	assert cases, "the demo left no open case"
 	listed = page.locator(".list-row-container .list-subject a[data-name]").evaluate_all(
 		"links => links.map(a => a.dataset.name)"
 	)
 	assert listed[: len(cases)] == [c["name"] for c in cases][: len(listed)]  # ordered by priority
+	cases = [c for c in cases if c["status"] == "Open"]
+	assert cases, "the demo left no case in status Open"
 	case = cases[0]["name"]  # a case with a promise is no longer Open: each run takes another
 
 	# a call, logged from the case with a next action date
@@ -280,3 +293,71 @@ def test_the_kpi_report_renders_its_chart(as_user, lang):
 	expect(page.locator(".dt-header")).to_contain_text(t(lang, "Opening AR"))
 	expect(page.locator(".chart-wrapper, .report-chart").first).to_contain_text(t(lang, "DSO (Count-back)"))
 	shot(page, suffixed("sales-collection-kpi", lang))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_case_shows_its_evidence_file_and_folds_its_paid_invoices_away(as_user, lang):
+	page = as_user("collector", lang)
+	desk(page, "/app/collection-case")
+	# a case of the collector's with invoices still owed and invoices paid since it opened
+	cases = call(
+		page,
+		"frappe.client.get_list",
+		doctype="Collection Case",
+		filters={"company": DEMO_COMPANY, "status": ["not in", list(CLOSED)]},
+		order_by="priority_score desc",
+		limit_page_length=0,
+	)
+	case, rows = None, []
+	for found in cases:
+		rows = call(page, "frappe.client.get", doctype="Collection Case", name=found["name"])["invoices"]
+		if any(r["outstanding_amount"] > 0 for r in rows) and any(r["outstanding_amount"] <= 0 for r in rows):
+			case = found["name"]
+			break
+	assert case, "no case of the demo has both paid and owed invoices"
+	owed = [r["name"] for r in rows if r["outstanding_amount"] > 0]
+	paid = [r["name"] for r in rows if r["outstanding_amount"] <= 0]
+	form(page, "Collection Case", case)
+
+	# the invoices: those still owed first, the paid ones folded away behind a toggle
+	assert [r["name"] for r in rows] == owed + paid, "the owed invoices do not come first"
+	grid = page.locator('[data-fieldname="invoices"] .grid-body .grid-row')
+	visible = grid.evaluate_all("rows => rows.filter(r => r.offsetParent !== null).map(r => r.dataset.name)")
+	assert visible == owed[: len(visible)] and not set(visible) & set(paid), visible
+	toggle = page.locator('[data-fieldname="invoices"] .grid-custom-buttons button')
+	expect(toggle).to_have_text(t(lang, "Show {0} Paid Invoices").replace("{0}", str(len(paid))))
+	toggle.scroll_into_view_if_needed()
+	shot(page, suffixed("collection-case-invoices", lang))
+	toggle.click()
+	expect(toggle).to_have_text(t(lang, "Hide Paid Invoices"))
+	visible = grid.evaluate_all("rows => rows.filter(r => r.offsetParent !== null).map(r => r.dataset.name)")
+	assert set(paid) & set(visible), "the toggle did not show the paid invoices"
+
+	# the evidence file: the case's activities, newest first, with who, what, outcome, next action
+	activities = call(
+		page,
+		"frappe.client.get_list",
+		doctype="Collection Activity",
+		filters={"collection_case": case},
+		fields=["name", "summary", "outcome", "next_action_date", "user"],
+		order_by="activity_date desc, creation desc",
+		limit_page_length=100,
+	)
+	assert activities, "the case has no activity"
+	entries = page.locator(".ar-evidence .ar-evidence-entry")
+	expect(entries.first).to_be_visible()
+	entries.first.scroll_into_view_if_needed()
+	shown = entries.evaluate_all("items => items.map(e => e.dataset.activity)")
+	assert shown == [a["name"] for a in activities], "the evidence file is not the case's, newest first"
+	for index, activity in enumerate(activities[:5]):
+		entry = entries.nth(index)
+		expect(entry.locator(".ar-evidence-who")).not_to_be_empty()
+		expect(entry.locator(".ar-evidence-what")).to_contain_text(activity["summary"].split("\n")[0][:40])
+		if activity["outcome"]:
+			expect(entry.locator(".ar-evidence-facts")).to_contain_text(activity["outcome"])
+		if activity["next_action_date"]:
+			expect(entry.locator(".ar-evidence-facts")).to_contain_text(t(lang, "Next Action Date"))
+	expect(
+		page.locator('[data-fieldname="evidence_section"], .form-section').filter(has=entries.first)
+	).to_contain_text(t(lang, "Evidence File"))
+	shot(page, suffixed("collection-case-evidence", lang))

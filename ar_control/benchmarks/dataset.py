@@ -431,6 +431,15 @@ def _journal_template(invoice, posting_date: date) -> str:
 	)
 	journal.insert(ignore_permissions=True)
 	journal.submit()
+	# ERPNext's remark quotes the amount in the currency's format: one without it, in the journal
+	# and its ledger rows, so the copies need no rule for it
+	remark = "AR Bench receipt"
+	frappe.db.set_value("Journal Entry", journal.name, "remark", remark, update_modified=False)
+	for ledger in LEDGERS:
+		if frappe.db.has_column(ledger, "remarks"):
+			frappe.db.sql(
+				f"update `tab{ledger}` set remarks = %s where voucher_no = %s", (remark, journal.name)
+			)
 	return journal.name
 
 

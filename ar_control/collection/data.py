@@ -106,7 +106,7 @@ def open_invoices(
 			if due_from is not None and item.due_date < due_from:
 				continue
 			if of not in currencies:
-				currencies[of] = frappe.get_cached_value("Company", of, "default_currency")
+				currencies[of] = utils.company_currency(of)
 			rows.append(
 				frappe._dict(
 					name=item.voucher_no,

@@ -259,7 +259,7 @@ def execute(key, steps, broken, today: date, settings, state) -> list[str]:
 		customer=customer,
 		customer_name=frappe.db.get_value("Customer", customer, "customer_name") or customer,
 		company=company,
-		currency=frappe.get_cached_value("Company", company, "default_currency"),
+		currency=utils.company_currency(company),
 		case=case,
 		today=today,
 	)

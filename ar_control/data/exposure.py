@@ -8,8 +8,8 @@ home of "what a customer owes" is :mod:`ar_control.data.receivables`), the credi
 ERPNext sets it, and whether a hold covers the customer. Its text is made once per kind of
 reading and kept.
 
-With ``lock=True`` the customer's row is locked first (``FOR UPDATE``) and the receivables,
-orders and deliveries are read with locking reads (``LOCK IN SHARE MODE``). Under MariaDB's
+With ``lock=True`` the customer's row is locked (``FOR UPDATE``) and the receivables,
+orders and deliveries are then read with locking reads (``LOCK IN SHARE MODE``). Under MariaDB's
 repeatable read a plain read sees the snapshot taken when the transaction began, which may
 predate another submission that committed while this one waited for the customer lock; a
 locking read sees the latest committed rows, so two submissions for the same customer are
@@ -161,14 +161,36 @@ def statement(lock: bool, overdue: bool) -> str:
 
 
 def read(customer: str, company: str, exclude: str | None, overdue_before: date | None, lock: bool):
-	"""The figures of the customer, as one row (see :func:`statement`)."""
+	"""The figures of the customer, as one row (see :func:`statement`).
+
+	With ``lock``, what is overdue (a plain read, see :func:`_overdue_sql`) is read first, before
+	the customer lock is taken, and the locking reads follow the lock: the lock is held for the
+	sums alone and the rest of the submission."""
 	values = {
 		"customer": customer,
 		"company": company,
 		"exclude": exclude or "",
 		"overdue_before": overdue_before,
 	}
-	return frappe.db.sql(statement(lock, overdue_before is not None), values, as_dict=True)[0]
+	if not lock:
+		return frappe.db.sql(statement(False, overdue_before is not None), values, as_dict=True)[0]
+	overdue = None
+	if overdue_before is not None:
+		overdue = frappe.db.sql(overdue_statement(), values, as_dict=True)[0]
+	lock_customer(customer)
+	row = frappe.db.sql(statement(True, False), values, as_dict=True)[0]
+	if overdue is not None:
+		row.update(overdue)
+	return row
+
+
+def overdue_statement() -> str:
+	"""What is overdue and since when, alone (see :func:`_overdue_sql`)."""
+	precision = currency_precision()
+	key = ("overdue", ledger.receivables().indexed, precision)
+	if key not in _statements:
+		_statements[key] = "select overdue, oldest_due from (" + _overdue_sql(precision) + ") overdue"
+	return _statements[key]
 
 
 def load(
@@ -182,8 +204,6 @@ def load(
 ) -> Figures:
 	"""Exposure, standing and credit limit of a customer; ``exclude`` names the document being
 	checked, whose own amount is passed as ``this_document`` instead of being read."""
-	if lock:
-		lock_customer(customer)
 	row = read(customer, company, exclude, overdue_before, lock)
 	exposure = Exposure(
 		currency=row.currency,

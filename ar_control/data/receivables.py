@@ -49,7 +49,7 @@ from ar_control.core.aging import OpenItem
 from ar_control.core.money import round_money, to_decimal
 from ar_control.data import indexes, ledger
 from ar_control.data.dimensions import customer_conditions
-from ar_control.utils import today
+from ar_control.utils import company_currency, today
 
 ERR_JOURNALS = ("Exchange Rate Revaluation", "Exchange Gain Or Loss")
 MODES = ("fast", "regroup", "exact")
@@ -416,7 +416,7 @@ def open_items(
 	as_of = today(as_of)
 	precision = currency_precision()
 	quantum = Decimal(1).scaleb(-precision)
-	currency = frappe.get_cached_value("Company", company, "default_currency")
+	currency = company_currency(company)
 
 	def build(mode: str):
 		vouchers = open_items_query(

@@ -7,7 +7,8 @@ made from the delivery, Payment Entry made from the invoice). Over the last 60 d
 runs each day for the demo company alone, and the collector's work happens on the days a
 collector would do it: calls logged, a promise kept, a promise broken, a dispute. Credit
 assessments are approved 90 days back, so the last months run under the limits and grades
-they set; targets and monthly KPI snapshots close it.
+they set; targets, monthly KPI snapshots and last month-end's provision close it. Its users are
+restricted by User Permissions to the demo company and its customers.
 
 Every master hangs below a node named ``plan.ROOT`` (customer group, territory, sales person,
 item group) or, for users, has the e-mail domain ``plan.EMAIL_DOMAIN``: that is how
@@ -34,12 +35,56 @@ MANIFEST = "ar_control_demo"  # a default holding what the demo made outside its
 OVER_LIMIT = "DEMO-OVER-LIMIT"  # the customer's purchase order number of the draft over the limit
 
 
+# The demo's users: (full name, login, roles). Each is restricted by User Permissions to the demo
+# company and its customers (see restrict); the roles act within that.
+USERS = (
+	(*story.CREDIT_MANAGER, ("Credit Manager", "Accounts Manager", "Sales Manager")),
+	(*story.COLLECTOR, ("Collector", "Accounts User")),
+	*((name, login, ("Sales User",)) for name, login in story.SALES_PERSONS),
+)
+
+
 def exists() -> bool:
 	return bool(frappe.db.exists("Company", story.COMPANY))
 
 
+def user_emails() -> list[str]:
+	return [f"{login}@{story.EMAIL_DOMAIN}" for _name, login, _roles in USERS]
+
+
+def other_companies() -> list[str]:
+	"""The companies besides the demo's that keep books on this site: those with anything posted
+	(a GL Entry), ERPNext's test companies (named "_Test ...", made by its test records) aside. A
+	fresh site's company, made by the setup wizard, has posted nothing and does not count."""
+	entry = frappe.qb.DocType("GL Entry")
+	posted = (
+		frappe.qb.from_(entry)
+		.select(entry.company)
+		.distinct()
+		.where(entry.company != story.COMPANY)
+		.run(pluck=True)
+	)
+	return sorted(company for company in posted if company and not company.startswith("_Test"))
+
+
+def what_users_see(companies: list[str]) -> str:
+	"""What `ar-control demo` says before it adds the demo's users to a site that keeps books."""
+	return _(
+		"This site keeps the books of other companies: {0}. The demo adds {1} users who can log in"
+		" with the demo's password ({2}). User Permissions restrict them to {3} and its customers:"
+		" they see no document of another company and no other customer. Their roles still let them"
+		" read what ERPNext keeps for every company alike: items, suppliers, contacts, sales persons,"
+		" territories, customer groups, payment terms, modes of payment, e-mail templates, fiscal"
+		" years, currency exchange rates and the names of the site's users."
+	).format(", ".join(companies), len(USERS), ", ".join(user_emails()), story.COMPANY)
+
+
 def make(today: date | None = None, password: str | None = None, echo: Callable[[str], None] = print) -> dict:
-	"""Make the demo (once: a second call says it exists and changes nothing)."""
+	"""Make the demo (once: a second call says it exists and changes nothing).
+
+	``password``: the demo users' password. ``None``: the users are made without one (the desk's
+	button sets it beforehand, see :mod:`ar_control.demo.api`). It is never printed or stored
+	in a document (Frappe keeps its hash only)."""
 	if exists():
 		echo(_("The demo company {0} exists already; nothing was changed.").format(story.COMPANY))
 		return {"exists": True}
@@ -51,7 +96,7 @@ def make(today: date | None = None, password: str | None = None, echo: Callable[
 		)
 	today = utils.today(today)
 	the_plan = story.plan(today)
-	made = Demo(the_plan, password or frappe.generate_hash(length=12), echo)
+	made = Demo(the_plan, password, echo)
 	try:
 		made.build()
 	except Exception:
@@ -64,7 +109,7 @@ def make(today: date | None = None, password: str | None = None, echo: Callable[
 
 
 class Demo:
-	def __init__(self, the_plan: story.Plan, password: str, echo: Callable[[str], None]):
+	def __init__(self, the_plan: story.Plan, password: str | None, echo: Callable[[str], None]):
 		self.plan = the_plan
 		self.password = password
 		self.echo = echo
@@ -103,19 +148,21 @@ class Demo:
 			day += timedelta(days=1)
 		frappe.flags.current_date = None
 		self.month_end()
+		self.provision()
 		self.blocked_order()
 		frappe.db.commit()
 
 	def summary(self) -> dict:
+		"""What was made and who logs in (never the password)."""
 		lines = [
 			_("Demo company {0} made.").format(story.COMPANY),
 			*(f"  {doctype}: {count}" for doctype, count in sorted(self.counts.items())),
-			_("Users (password: {0}):").format(self.password),
+			_("Users, restricted to {0} (log in with the demo's password):").format(story.COMPANY),
 			*(f"  {user} ({role})" for role, user in self.users.items()),
 		]
 		for line in lines:
 			self.echo(line)
-		return {"exists": False, "counts": self.counts, "users": self.users, "password": self.password}
+		return {"exists": False, "counts": self.counts, "users": self.users}
 
 	def count(self, doctype: str, made: int = 1) -> None:
 		self.counts[doctype] = self.counts.get(doctype, 0) + made
@@ -185,13 +232,12 @@ class Demo:
 				}
 			).insert(ignore_permissions=True)
 
-		self.users["Credit Manager"] = self.user(
-			*story.CREDIT_MANAGER, ["Credit Manager", "Accounts Manager", "Sales Manager"]
-		)
-		self.users["Collector"] = self.user(*story.COLLECTOR, ["Collector", "Accounts User"])
+		credit_manager, collector, *sales = USERS
+		self.users["Credit Manager"] = self.user(*credit_manager)
+		self.users["Collector"] = self.user(*collector)
 		tree("Sales Person", "sales_person_name", story.ROOT, "Sales Team")
-		for name, login in story.SALES_PERSONS:
-			user = self.user(name, login, ["Sales User"])
+		for name, login, roles in sales:
+			user = self.user(name, login, roles)
 			self.users[name] = user
 			employee = frappe.get_doc(
 				{
@@ -239,6 +285,8 @@ class Demo:
 					"links": [{"link_doctype": "Customer", "link_name": doc.name}],
 				}
 			).insert(ignore_permissions=True)
+		for user in self.users.values():
+			restrict(user, [customer.name for customer in self.plan.customers])
 		for person, _login in story.SALES_PERSONS:
 			frappe.get_doc(
 				{
@@ -258,7 +306,9 @@ class Demo:
 			}
 		).insert(ignore_permissions=True)
 
-	def user(self, full_name: str, login: str, roles: list[str]) -> str:
+	def user(self, full_name: str, login: str, roles: tuple[str, ...]) -> str:
+		"""A demo user with ``roles`` (restricted to the demo once its customers exist, see
+		:func:`restrict`: whatever the roles allow, they allow it there only)."""
 		email = f"{login}@{story.EMAIL_DOMAIN}"
 		first, _sep, last = full_name.removeprefix("Demo ").rpartition(" ")
 		doc = frappe.get_doc(
@@ -268,10 +318,11 @@ class Demo:
 				"first_name": first,
 				"last_name": last,
 				"send_welcome_email": 0,
-				"new_password": self.password,
 				"roles": [{"role": role} for role in roles if frappe.db.exists("Role", role)],
 			}
 		)
+		if self.password:
+			doc.new_password = self.password
 		doc.flags.no_welcome_mail = True
 		doc.insert(ignore_permissions=True)
 		frappe.db.set_default("company", story.COMPANY, parent=email)
@@ -619,6 +670,80 @@ class Demo:
 			self.count("Collection KPI Snapshot", len(write_snapshots(story.COMPANY, month_of(month))))
 		frappe.db.commit()
 
+	def provision(self) -> None:
+		"""Month-end: the demo company's provision policy (an allowance account under Accounts
+		Receivable, a bad-debt expense account), a specific provision for each customer handed over
+		to legal, and last month-end's Provision Run posted."""
+		from ar_control.core.period import month_of
+
+		frappe.flags.current_date = self.plan.today
+		receivables = frappe.db.get_value(
+			"Account",
+			{"company": story.COMPANY, "account_type": "Receivable", "is_group": 0},
+			"parent_account",
+		)
+		indirect = frappe.db.get_value(
+			"Account",
+			{
+				"company": story.COMPANY,
+				"root_type": "Expense",
+				"is_group": 1,
+				"account_name": "Indirect Expenses",
+			},
+		) or frappe.db.get_value(
+			"Account", {"company": story.COMPANY, "root_type": "Expense", "is_group": 1}, order_by="lft"
+		)
+		accounts = {}
+		for key, name, parent in (
+			("allowance_account", "Allowance for Doubtful Accounts", receivables),
+			("expense_account", "Bad Debt Expense", indirect),
+		):
+			accounts[key] = (
+				frappe.get_doc(
+					{
+						"doctype": "Account",
+						"account_name": name,
+						"parent_account": parent,
+						"company": story.COMPANY,
+						"is_group": 0,
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
+		settings = frappe.get_single("AR Control Settings")
+		settings.append(
+			"provision_policies", {"company": story.COMPANY, "method": "Aging Matrix", **accounts}
+		)
+		settings.save(ignore_permissions=True)
+
+		for case in frappe.get_all(
+			"Collection Case",
+			filters={"company": story.COMPANY, "status": "Legal"},
+			fields=["name", "customer"],
+		):
+			frappe.get_doc(
+				{
+					"doctype": "Specific Provision",
+					"company": story.COMPANY,
+					"customer": case.customer,
+					"basis": "Rate",
+					"rate_percent": 50,
+					"collection_case": case.name,
+					"reason": _("Handed over to legal: half of it is expected back."),
+					"active": 1,
+				}
+			).insert(ignore_permissions=True)
+			self.count("Specific Provision")
+		last_month_end = month_of(self.plan.today).start - timedelta(days=1)
+		run = frappe.get_doc(
+			{"doctype": "Provision Run", "company": story.COMPANY, "as_of_date": last_month_end}
+		).insert(ignore_permissions=True)
+		run.submit()
+		self.count("Provision Run (posted)")
+		frappe.flags.current_date = None
+		frappe.db.commit()
+
 	def blocked_order(self) -> None:
 		"""A draft order of a key account over its credit limit: what the credit panel blocks."""
 		for customer in self.plan.of("punctual"):
@@ -657,6 +782,32 @@ def sales_order(
 			"sales_team": [{"sales_person": customer.sales_person, "allocated_percentage": 100}],
 		}
 	)
+
+
+def restrict(user: str, customers: list[str]) -> None:
+	"""User Permissions that keep a demo user to the demo, for every DocType: the demo company
+	(also the user's default company) and the demo's customers. A Customer Group permission would
+	not do: ERPNext leaves an invoice's customer group at its default, outside the demo's tree."""
+	wanted = [("Company", story.COMPANY, 1), *(("Customer", customer, 0) for customer in customers)]
+	have = {
+		(allow, value)
+		for allow, value in frappe.get_all(
+			"User Permission", filters={"user": user}, fields=["allow", "for_value"], as_list=True
+		)
+	}
+	for allow, value, default in wanted:
+		if (allow, value) not in have:
+			frappe.get_doc(
+				{
+					"doctype": "User Permission",
+					"user": user,
+					"allow": allow,
+					"for_value": value,
+					"apply_to_all_doctypes": 1,
+					"is_default": default,
+				}
+			).insert(ignore_permissions=True)
+	frappe.db.set_default("company", story.COMPANY, parent=user)
 
 
 def tree(doctype: str, name_field: str, name: str, parent: str, is_group: int = 1, **fields) -> str:

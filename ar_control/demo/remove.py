@@ -5,7 +5,9 @@
 2. The company itself (ERPNext deletes its accounts, cost centres and warehouses with it).
 3. The masters :mod:`ar_control.demo.make` made: what hangs below ``plan.ROOT`` (customers of
    its groups, with their contacts, activities and the app's records; its territories, sales
-   persons and their employees, items), the users of ``plan.EMAIL_DOMAIN``, and the fiscal years
+   persons and their employees, items), the users of ``plan.EMAIL_DOMAIN`` (with their User
+   Permissions and passwords, also a password the desk's button stored for a demo that never
+   made its users), the company's provision policy in AR Control Settings, and the fiscal years
    and exchange rates the manifest lists.
 
 Nothing else is touched: a demo customer that has documents of another company stays, and is
@@ -33,6 +35,7 @@ def remove(company: str = story.COMPANY, echo: Callable[[str], None] = print) ->
 			_("Only the demo company {0} can be removed this way, not {1}.").format(story.COMPANY, company)
 		)
 	if not exists():
+		forget_passwords()
 		echo(_("There is no demo company {0}: nothing to remove.").format(story.COMPANY))
 		return {"removed": False}
 	customers = frappe.get_all("Customer", filters={"customer_group": ("in", demo_groups())}, pluck="name")
@@ -43,6 +46,7 @@ def remove(company: str = story.COMPANY, echo: Callable[[str], None] = print) ->
 		if frappe.db.has_column(doctype, "customer"):
 			frappe.db.delete(doctype, {"customer": ("in", customers or [""])})
 	frappe.db.delete("ToDo", {"reference_type": "Customer", "reference_name": ("in", customers or [""])})
+	remove_provision_policy()
 	frappe.delete_doc("Company", story.COMPANY, ignore_permissions=True, force=True)
 	kept = remove_customers(customers)
 	remove_masters()
@@ -105,6 +109,29 @@ def remove_customers(customers: list[str]) -> list[str]:
 	return kept
 
 
+def remove_provision_policy() -> None:
+	settings = frappe.get_single("AR Control Settings")
+	kept = [row for row in settings.provision_policies if row.company != story.COMPANY]
+	if len(kept) != len(settings.provision_policies):
+		settings.provision_policies = kept
+		settings.save(ignore_permissions=True)
+
+
+def forget_passwords() -> None:
+	"""Passwords stored for demo users that do not exist (the desk's button stores the password
+	before its job makes the users)."""
+	auth = frappe.qb.Table("__Auth")
+	users = frappe.get_all("User", filters={"name": ("like", f"%@{story.EMAIL_DOMAIN}")}, pluck="name")
+	query = (
+		frappe.qb.from_(auth)
+		.delete()
+		.where((auth.doctype == "User") & auth.name.like(f"%@{story.EMAIL_DOMAIN}"))
+	)
+	if users:
+		query = query.where(auth.name.notin(users))
+	query.run()
+
+
 def remove_masters() -> None:
 	for person in frappe.get_all(
 		"Sales Person", filters={"parent_sales_person": story.ROOT}, fields=["name", "employee"]
@@ -130,6 +157,16 @@ def remove_masters() -> None:
 	frappe.db.delete("Notification Log", {"for_user": ("like", f"%@{story.EMAIL_DOMAIN}")})
 	for user in frappe.get_all("User", filters={"name": ("like", f"%@{story.EMAIL_DOMAIN}")}, pluck="name"):
 		frappe.delete_doc("User", user, ignore_permissions=True, force=True)
+	frappe.db.delete("User Permission", {"user": ("like", f"%@{story.EMAIL_DOMAIN}")})
+	forget_passwords()
+	# the contacts Frappe makes for users (a background job after each user's insert)
+	for contact in frappe.get_all(
+		"Contact Email",
+		filters={"email_id": ("like", f"%{story.EMAIL_DOMAIN}"), "parenttype": "Contact"},
+		pluck="parent",
+		distinct=True,
+	):
+		frappe.delete_doc("Contact", contact, ignore_permissions=True, force=True)
 	manifest = json.loads(frappe.db.get_default(MANIFEST) or "{}")
 	for doctype, names in manifest.items():
 		for name in names:
@@ -174,8 +211,19 @@ def leftovers() -> dict[str, int]:
 		("Contact Email", {"email_id": ("like", f"%{story.EMAIL_DOMAIN}")}),
 		("Notification Log", {"for_user": ("like", f"%@{story.EMAIL_DOMAIN}")}),
 		("Fiscal Year", {"name": ("like", f"{story.ROOT} %")}),
+		("User Permission", {"user": ("like", f"%@{story.EMAIL_DOMAIN}")}),
+		("AR Provision Policy", {"company": story.COMPANY}),
 	):
 		count = frappe.db.count(doctype, filters)
 		if count:
 			found[doctype] = count
+	auth = frappe.qb.Table("__Auth")
+	passwords = (
+		frappe.qb.from_(auth)
+		.select(auth.name)
+		.where((auth.doctype == "User") & auth.name.like(f"%@{story.EMAIL_DOMAIN}"))
+		.run(pluck=True)
+	)
+	if passwords:
+		found["password"] = len(passwords)
 	return found

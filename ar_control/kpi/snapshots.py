@@ -29,7 +29,7 @@ from ar_control.kpi.measure import KpiRow, figure_values, kpi_values, measure
 from ar_control.messages import as_html, translate
 from ar_control.roles import CREDIT_MANAGER, CREDIT_OR_SYSTEM_MANAGER, require_role
 from ar_control.settings import get_settings
-from ar_control.utils import today
+from ar_control.utils import company_currency, today
 
 SNAPSHOT = "Collection KPI Snapshot"
 
@@ -65,7 +65,7 @@ def write_snapshots(company: str, period: Period, retake: bool = False) -> list[
 			fields=["name", "sales_person", "alerts_sent"],
 		)
 	}
-	currency = frappe.get_cached_value("Company", company, "default_currency")
+	currency = company_currency(company)
 	recipients = Recipients([row.sales_person for row in rows if row.sales_person])
 	names = []
 	for row in [total, *(row for row in rows if row.sales_person)]:

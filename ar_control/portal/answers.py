@@ -177,7 +177,7 @@ def _case(link: frappe._dict, invoices: dict[str, Decimal]):
 			as_list=True,
 		)
 	)
-	currency = frappe.get_cached_value("Company", link.company, "default_currency")
+	currency = utils.company_currency(link.company)
 	for invoice, amount in invoices.items():
 		if invoice not in rows:
 			doc.append(
@@ -253,7 +253,7 @@ def promise(
 	throw(
 		rules.check_promise(utils.today(), promised, total, sum(owed.values(), ZERO), links.policy()),
 		title=_("Promise to Pay"),
-		currency=frappe.get_cached_value("Company", link.company, "default_currency"),
+		currency=utils.company_currency(link.company),
 	)
 	doc = _case(link, owed)
 	left, promised_on = total, []

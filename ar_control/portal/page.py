@@ -92,7 +92,7 @@ def load(customer: str, company: str) -> Page:
 		customer=customer,
 		customer_name=name or customer,
 		company=company,
-		currency=frappe.get_cached_value("Company", company, "default_currency"),
+		currency=utils.company_currency(company),
 		items=items,
 		totals=rules.totals(items, today),
 		case=case,

@@ -30,7 +30,7 @@ from ar_control.data import provision as provision_data
 from ar_control.data.receivables import currency_precision, open_items
 from ar_control.messages import throw
 from ar_control.settings import InvalidSettingsError, get_settings
-from ar_control.utils import today
+from ar_control.utils import company_currency, today
 
 
 class EarlierProvisionRunError(frappe.ValidationError):
@@ -85,7 +85,7 @@ def compute(company: str, as_of, customers=None) -> Computed:
 	result = provision.provision(
 		items, used, provision_data.specifics(company, customers), booked=booked, quantum=quantum
 	)
-	currency = frappe.get_cached_value("Company", company, "default_currency")
+	currency = company_currency(company)
 	return Computed(policy, matrix, result, rates, used, currency, quantum)
 
 

@@ -18,7 +18,7 @@ from ar_control import evidence, user_permissions
 from ar_control.data.receivables import open_items
 from ar_control.roles import MANAGERS, require_role
 from ar_control.settings import get_settings
-from ar_control.utils import today
+from ar_control.utils import company_currency, today
 
 
 class NothingToWriteOffError(frappe.ValidationError):
@@ -50,7 +50,7 @@ def write_off_case(case) -> str:
 			title=_("Nothing to Write Off"),
 			exc=NothingToWriteOffError,
 		)
-	currency = frappe.get_cached_value("Company", case.company, "default_currency")
+	currency = company_currency(case.company)
 	invoices = {
 		row.name: row
 		for row in frappe.get_all(

@@ -147,6 +147,9 @@ METHODS = {
 	"ar_control.collection.ladder.redo_step": st.fixed_dictionaries(
 		{}, optional={"step": bad_value, "reason": bad_value}
 	),
+	"ar_control.ar_control.doctype.collection_case.collection_case.evidence": st.fixed_dictionaries(
+		{}, optional={"case": bad_value, "limit": bad_value}
+	),
 	"frappe.desk.query_report.run#AR Aging Analysis": st.fixed_dictionaries(
 		{"filters": report_filters(AGING_FILTERS)}
 	),

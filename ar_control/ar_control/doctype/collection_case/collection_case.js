@@ -3,9 +3,11 @@
 
 frappe.ui.form.on("Collection Case", {
 	refresh(frm) {
+		fold_paid_invoices(frm);
 		if (frm.is_new()) {
 			return;
 		}
+		show_evidence(frm);
 		if (frappe.model.can_create("Collection Activity")) {
 			frm.add_custom_button(__("Add Activity"), () => add_activity(frm));
 		}
@@ -171,4 +173,115 @@ function customer_page_buttons(frm) {
 			),
 		__("Customer Page")
 	);
+}
+
+// The invoices still owed come first (the server keeps that order); the paid ones, kept on the
+// case at 0 until it closes, are folded away behind a toggle. A style rule hides them by row
+// name, so they stay hidden however often the grid redraws itself.
+function fold_paid_invoices(frm) {
+	const grid = frm.fields_dict.invoices.grid;
+	const paid = (frm.doc.invoices || []).filter((row) => !(row.outstanding_amount > 0));
+	const key = "ar-paid-invoices-" + (frm.doc.name || "new").replace(/[^A-Za-z0-9_-]/g, "_");
+	$(`style[data-ar-fold="${key}"]`).remove();
+	const button = grid.add_custom_button(__("Paid Invoices"), () => {
+		frm.ar_show_paid = !frm.ar_show_paid;
+		fold_paid_invoices(frm);
+	}, "top");
+	if (!paid.length) {
+		button.addClass("hidden");
+		return;
+	}
+	button
+		.removeClass("hidden")
+		.text(
+			frm.ar_show_paid
+				? __("Hide Paid Invoices")
+				: __("Show {0} Paid Invoices", [paid.length])
+		);
+	if (frm.ar_show_paid) return;
+	const selectors = paid.map(
+		(row) => `[data-fieldname="invoices"] .grid-row[data-name="${CSS.escape(row.name)}"]`
+	);
+	$(`<style data-ar-fold="${key}">${selectors.join(",\n")} { display: none; }</style>`).appendTo(
+		document.head
+	);
+}
+
+// The evidence file in the form: the case's activities, newest first (read through a
+// permission-checked method; the entries follow the case).
+function show_evidence(frm) {
+	const field = frm.fields_dict.evidence_html;
+	if (!field) return;
+	const name = frm.doc.name;
+	frappe
+		.xcall("ar_control.ar_control.doctype.collection_case.collection_case.evidence", { case: name })
+		.then(({ entries, more }) => {
+			if (frm.doc.name !== name) return; // the form moved on to another case meanwhile
+			field.$wrapper.html(evidence_html(entries, more));
+			field.$wrapper
+				.find(".ar-evidence-all")
+				.on("click", () =>
+					frappe.set_route("List", "Collection Activity", { collection_case: name })
+				);
+		});
+}
+
+function evidence_html(entries, more) {
+	const esc = frappe.utils.escape_html;
+	if (!entries.length) {
+		return `<p class="text-muted">${esc(__("No activity yet."))}</p>`;
+	}
+	const colors = {
+		Call: "blue",
+		Email: "cyan",
+		Letter: "purple",
+		Visit: "green",
+		"Legal Step": "red",
+		Note: "gray",
+		"System Step": "gray",
+		"Customer Page": "orange",
+	};
+	const link = (doctype, name) =>
+		name
+			? `<a href="/app/${frappe.router.slug(doctype)}/${encodeURIComponent(name)}">${esc(
+					__(doctype)
+			  )} ${esc(name)}</a>`
+			: "";
+	const items = entries.map((entry) => {
+		const refs = [
+			link("Sales Invoice", entry.sales_invoice),
+			link("Dunning", entry.dunning),
+			link("Communication", entry.communication),
+			link("ToDo", entry.todo),
+			entry.payment_document_type ? link(entry.payment_document_type, entry.payment_document) : "",
+		].filter(Boolean);
+		const facts = [
+			entry.outcome ? `${esc(__("Outcome"))}: <b>${esc(entry.outcome)}</b>` : "",
+			entry.next_action_date
+				? `${esc(__("Next Action Date"))}: <b>${esc(frappe.datetime.str_to_user(entry.next_action_date))}</b>`
+				: "",
+			entry.contact ? `${esc(__("Contact"))}: ${esc(entry.contact)}` : "",
+		].filter(Boolean);
+		return `<div class="ar-evidence-entry" data-activity="${esc(entry.name)}"
+				style="border-left: 2px solid var(--border-color); padding: 0 0 12px 12px; margin-left: 4px;">
+			<div class="ar-evidence-head">
+				<span class="indicator-pill ${colors[entry.activity_type] || "gray"}">${esc(
+					__(entry.activity_type || "Note")
+				)}</span>
+				<b class="ar-evidence-who">${esc(entry.user_fullname || entry.user || __("System"))}</b>
+				<span class="text-muted ar-evidence-when">${esc(
+					entry.activity_date ? frappe.datetime.str_to_user(entry.activity_date) : ""
+				)}</span>
+			</div>
+			<div class="ar-evidence-what" style="margin-top: 4px; white-space: pre-wrap;">${esc(entry.summary || "")}</div>
+			${facts.length ? `<div class="small ar-evidence-facts">${facts.join(" · ")}</div>` : ""}
+			${refs.length ? `<div class="small text-muted">${refs.join(" · ")}</div>` : ""}
+		</div>`;
+	});
+	const all = more
+		? `<p><button type="button" class="btn btn-xs btn-default ar-evidence-all">${esc(
+				__("Show Every Entry")
+		  )}</button></p>`
+		: "";
+	return `<div class="ar-evidence">${items.join("")}</div>${all}`;
 }

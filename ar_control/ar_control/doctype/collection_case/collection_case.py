@@ -2,11 +2,32 @@
 # For license information, please see license.txt
 
 import frappe
+from frappe import _
 from frappe.model.document import Document
+from frappe.utils import flt, get_fullname, getdate
 
+from ar_control import arguments
 from ar_control.arguments import Untrusted
 from ar_control.collection import case_form
 from ar_control.provision import write_off
+
+# what the form's evidence file shows of each Collection Activity entry
+EVIDENCE_FIELDS = (
+	"name",
+	"activity_type",
+	"activity_date",
+	"user",
+	"contact",
+	"summary",
+	"outcome",
+	"next_action_date",
+	"sales_invoice",
+	"communication",
+	"dunning",
+	"todo",
+	"payment_document_type",
+	"payment_document",
+)
 
 
 class CollectionCase(Document):
@@ -63,6 +84,7 @@ class CollectionCase(Document):
 			case_form.refuse_reassignment(self)
 			case_form.take_promises_and_disputes(self)
 			case_form.refresh_figures(self)
+		order_invoices(self)
 
 	def on_update(self):
 		case_form.log_changes(self)
@@ -80,3 +102,43 @@ class CollectionCase(Document):
 		doubtful accounts (Credit Manager or Accounts Manager); returns the Journal Entry."""
 		self.check_permission("read")
 		return write_off.write_off_case(self)
+
+
+def order_invoices(doc) -> None:
+	"""The invoices still owed first, then those paid (nothing outstanding, kept on the case until
+	it closes), each by due date: the form folds the paid ones away."""
+	doc.invoices.sort(
+		key=lambda row: (
+			flt(row.outstanding_amount) <= 0,
+			getdate(row.due_date) if row.due_date else getdate("9999-12-31"),
+			row.sales_invoice or "",
+		)
+	)
+	for idx, row in enumerate(doc.invoices, start=1):
+		row.idx = idx
+
+
+@frappe.whitelist()
+def evidence(case: Untrusted = None, limit: Untrusted = None) -> dict:
+	"""The case's evidence file for its form, newest first: the Collection Activity entries the
+	user may read (they follow the case), with who, what, the outcome and the next action."""
+	name = arguments.text(case, _("Collection Case"), required=True)
+	limit = arguments.integer(limit, _("Limit"), 1, 500, default=100)
+	if not frappe.db.exists("Collection Case", name) or not frappe.has_permission(
+		"Collection Case", "read", doc=name
+	):
+		frappe.throw(
+			_("You are not permitted to read collection case {0}.").format(arguments.shown(name)),
+			title=_("Not Permitted"),
+			exc=frappe.PermissionError,
+		)
+	entries = frappe.get_list(
+		"Collection Activity",
+		filters={"collection_case": name},
+		fields=list(EVIDENCE_FIELDS),
+		order_by="activity_date desc, creation desc",
+		limit=limit + 1,
+	)
+	for entry in entries:
+		entry["user_fullname"] = get_fullname(entry.user) if entry.user else ""
+	return {"entries": entries[:limit], "more": len(entries) > limit}

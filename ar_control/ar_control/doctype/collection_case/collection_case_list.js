@@ -1,5 +1,9 @@
+// The collector's worklist: the cases still to work (every status but the closed ones), highest
+// priority first (the DocType's sort order). Frappe applies these filters when the list opens
+// without filters the user saved.
 frappe.listview_settings["Collection Case"] = {
 	add_fields: ["status", "priority_score", "overdue_amount", "customer_answered"],
+	filters: [["status", "not in", ["Closed - Paid", "Closed - Written Off"]]],
 	get_indicator(doc) {
 		const colors = {
 			Open: "orange",

@@ -21,7 +21,7 @@ from ar_control.data.aging_totals import GROUP_BY, AgingGroup, aging_totals
 from ar_control.data.dimensions import NOT_ASSIGNED
 from ar_control.messages import bucket_labels, throw
 from ar_control.settings import get_settings
-from ar_control.utils import today
+from ar_control.utils import company_currency, today
 
 STAGE_FIELDS = ("credit_period", "coordination_period", "clearing_period")
 
@@ -98,7 +98,7 @@ class AgingOptions:
 		self.based_on_payment_terms = bool(
 			arguments.integer(get("based_on_payment_terms"), _("Based On Payment Terms"), 0, 1, default=0)
 		)
-		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
+		self.currency = company_currency(self.company)
 
 
 def columns(options: AgingOptions) -> list[dict]:

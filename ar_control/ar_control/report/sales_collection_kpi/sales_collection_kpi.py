@@ -18,7 +18,7 @@ from ar_control.core.period import PeriodKind, make_period, period_containing
 from ar_control.core.problems import RuleError
 from ar_control.kpi.measure import KpiRow, figure_values, kpi_values, measure
 from ar_control.messages import throw
-from ar_control.utils import today
+from ar_control.utils import company_currency, today
 
 
 class InvalidKpiPeriodError(frappe.ValidationError):
@@ -37,7 +37,7 @@ def execute(filters=None):
 		arguments.existing("Sales Person", filters.sales_person, _("Sales Person"), required=False),
 		customers=user_permissions.customers(),
 	)
-	currency = frappe.get_cached_value("Company", company, "default_currency")
+	currency = company_currency(company)
 	data = [row_of(row, currency) for row in rows]
 	total_row = row_of(total, currency)
 	total_row.update({"sales_person": _("Total"), "bold": 1, "is_total": 1})
