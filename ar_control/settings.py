@@ -319,6 +319,26 @@ class Settings:
 				)
 
 
+# --- changing the settings ---------------------------------------------------------------------------
+
+
+def add_provision_policy(company: str, method: str = provision.AGING_MATRIX, **accounts) -> None:
+	"""Give ``company`` a provision policy: its method and accounts (``allowance_account``,
+	``expense_account``, optionally ``cost_center``), validated with the rest of the settings."""
+	doc = frappe.get_single(SETTINGS)
+	doc.append("provision_policies", {"company": company, "method": method, **accounts})
+	doc.save(ignore_permissions=True)
+
+
+def remove_provision_policies(company: str) -> None:
+	"""Take ``company``'s provision policy out of the settings (a company that goes)."""
+	doc = frappe.get_single(SETTINGS)
+	kept = [row for row in doc.provision_policies if row.company != company]
+	if len(kept) != len(doc.provision_policies):
+		doc.provision_policies = kept
+		doc.save(ignore_permissions=True)
+
+
 # --- the provision rows -------------------------------------------------------------------------------
 
 
