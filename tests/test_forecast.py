@@ -10,7 +10,6 @@ from ar_control.core.forecast import (
 	PROFILE_BANDS,
 	AgeBand,
 	BacktestOrigin,
-	CollectionProfile,
 	ForecastItem,
 	Lateness,
 	PromiseToPay,

@@ -43,6 +43,7 @@ from ar_control.core import forecast as core
 from ar_control.core.aging import DateRange
 from ar_control.core.escalation import CLOSED, LEGAL, RecoveryStep
 from ar_control.core.money import round_money, to_decimal
+from ar_control.core.period import HISTORY_MONTHS
 from ar_control.data import ledger
 from ar_control.data.dimensions import NOT_ASSIGNED, in_range
 from ar_control.data.receivables import (
@@ -53,7 +54,6 @@ from ar_control.data.receivables import (
 	voucher_type_of,
 )
 
-DEFAULT_HISTORY_MONTHS = 12
 PROFILE_MONTHS = 12  # month-ends the collection profile learns from
 # learnt profiles in the cache, by what they were learnt from (:func:`_profile_key`)
 PROFILE_CACHE = "ar_control_collection_profile"
@@ -220,7 +220,7 @@ def history_start(as_of: date, months: int) -> date:
 def lateness(
 	company: str,
 	as_of: date,
-	months: int = DEFAULT_HISTORY_MONTHS,
+	months: int = HISTORY_MONTHS,
 	customers: Iterable[str] | None = None,
 ) -> core.Lateness:
 	"""Amount-weighted average days late per customer, per customer group and for the company,
@@ -575,7 +575,7 @@ def run_forecast(
 	as_of: date,
 	weeks: int,
 	curve: Sequence[RecoveryStep],
-	history_months: int = DEFAULT_HISTORY_MONTHS,
+	history_months: int = HISTORY_MONTHS,
 	customers: Iterable[str] | None = None,
 	with_cases: bool = True,
 	with_sales_team: bool = False,
@@ -606,7 +606,7 @@ def run_backtest(
 	origins: Sequence[date],
 	weeks: int,
 	curve: Sequence[RecoveryStep],
-	history_months: int = DEFAULT_HISTORY_MONTHS,
+	history_months: int = HISTORY_MONTHS,
 	customers: Iterable[str] | None = None,
 	history_customers: Iterable[str] | None = None,
 ) -> core.Backtest:

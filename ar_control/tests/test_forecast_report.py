@@ -22,7 +22,6 @@ from unittest import mock
 import frappe
 from frappe.desk.query_report import run as run_report
 
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.ar_control.report.cash_in_forecast import cash_in_forecast as report
 from ar_control.arguments import InvalidArgumentError
 from ar_control.compat import test_record_dependencies
@@ -31,6 +30,7 @@ from ar_control.core import forecast as core
 from ar_control.data import forecast as data
 from ar_control.data import ledger
 from ar_control.data.history import invoice_history
+from ar_control.settings import get_settings
 from ar_control.tests.utils import (
 	COMPANY,
 	TEST_DEPENDENCIES,

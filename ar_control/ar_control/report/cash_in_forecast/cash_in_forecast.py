@@ -20,16 +20,16 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
-from ar_control import arguments, permissions
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control import arguments, user_permissions
 from ar_control.core import forecast as core
 from ar_control.core.money import ZERO, round_money
 from ar_control.core.period import month_ends
 from ar_control.core.problems import RuleError
 from ar_control.data import forecast as data
 from ar_control.data.dimensions import NOT_ASSIGNED
-from ar_control.messages import InvalidSettingsError, throw
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.messages import throw
+from ar_control.roles import CREDIT_MANAGER, require_role
+from ar_control.settings import InvalidSettingsError, get_settings
 from ar_control.utils import today
 
 GROUP_BY = ("Week", "Customer", "Sales Person")
@@ -63,7 +63,7 @@ def source_labels() -> dict[core.Source, str]:
 
 
 def history_months() -> int:
-	return get_settings().history_months or data.DEFAULT_HISTORY_MONTHS
+	return get_settings().history_months
 
 
 def recovery_curve() -> list:
@@ -74,7 +74,7 @@ def recovery_curve() -> list:
 
 class ForecastOptions:
 	"""The filters, checked (``ar_control.arguments``) and narrowed to the customers the user may
-	see (``ar_control.permissions``)."""
+	see (``ar_control.user_permissions``)."""
 
 	def __init__(self, filters: dict):
 		get = filters.get
@@ -85,9 +85,9 @@ class ForecastOptions:
 		)
 		self.group_by = arguments.choice(get("group_by"), GROUP_BY, _("Group By"), "Week")
 		customer = arguments.existing("Customer", get("customer"), _("Customer"), required=False)
-		self.customers = permissions.narrow_customers([customer] if customer else None)
+		self.customers = user_permissions.narrow_customers([customer] if customer else None)
 		# the lateness of groups and of the company: every customer the user may see
-		self.permitted = permissions.customers()
+		self.permitted = user_permissions.customers()
 		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
 
 
@@ -102,9 +102,9 @@ class BacktestOptions:
 			get("weeks"), _("Weeks Ahead"), 1, MAX_REPORT_WEEKS, default=core.DEFAULT_WEEKS
 		)
 		customer = arguments.existing("Customer", get("customer"), _("Customer"), required=False)
-		self.customers = permissions.narrow_customers([customer] if customer else None)
+		self.customers = user_permissions.narrow_customers([customer] if customer else None)
 		# the lateness of groups and of the company: every customer the user may see
-		self.permitted = permissions.customers()
+		self.permitted = user_permissions.customers()
 		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
 		now = today()
 		latest = last_month_end(now - timedelta(days=7 * self.weeks))
@@ -503,7 +503,7 @@ def backtest(filters: arguments.Untrusted = None) -> dict:
 
 
 def require_backtest_role() -> None:
-	permissions.require_role(
+	require_role(
 		BACKTEST_ROLES,
 		_("Only an Accounts Manager or a Credit Manager runs the forecast backtest."),
 		exc=BacktestNotPermittedError,
