@@ -43,3 +43,13 @@ def log_on_open_cases(customer: str, company: str | None, summary: str) -> None:
 		filters["company"] = company
 	for case in frappe.get_all("Collection Case", filters=filters, pluck="name"):
 		add_activity(case, "System Step", summary)
+
+
+def forget_communication(communication: str) -> None:
+	"""An e-mail deleted in ERPNext (by hand, or by *Delete Transactions* of a company) is no
+	longer named by the entries that recorded it: they keep their text and date, and the
+	deletion is never refused because of them (the one change an entry accepts)."""
+	activity = frappe.qb.DocType(ACTIVITY)
+	frappe.qb.update(activity).set(activity.communication, None).where(
+		activity.communication == communication
+	).run()
