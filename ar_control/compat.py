@@ -42,6 +42,14 @@ def test_record_dependencies(doctypes: list[str]) -> dict[str, list[str]]:
 	return {name: list(doctypes)}
 
 
+def test_record_ignores(doctypes: list[str]) -> dict[str, list[str]]:
+	"""Link targets whose test records a DocType's test module does not need (it makes its own
+	documents): ``globals().update(test_record_ignores([...]))``. v16 renamed ``test_ignore`` to
+	``IGNORE_TEST_RECORD_DEPENDENCIES``."""
+	name = "IGNORE_TEST_RECORD_DEPENDENCIES" if FRAPPE_MAJOR >= 16 else "test_ignore"
+	return {name: list(doctypes)}
+
+
 def test_case_class() -> type:
 	"""The base class of the bench tests: v16's ``IntegrationTestCase``, v15's ``FrappeTestCase``."""
 	if FRAPPE_MAJOR >= 16:

@@ -93,6 +93,15 @@ def test_test_records_are_declared_under_the_name_each_runner_reads(compat_on):
 	assert compat.test_record_dependencies(("Company",)) == {"EXTRA_TEST_RECORD_DEPENDENCIES": ["Company"]}
 
 
+def test_test_records_left_out_are_named_as_each_runner_reads_them(compat_on):
+	compat, _ = compat_on("15.92.0")
+	assert compat.test_record_ignores(["Sales Invoice"]) == {"test_ignore": ["Sales Invoice"]}
+	compat, _ = compat_on("16.0.0-dev")
+	assert compat.test_record_ignores(("Sales Invoice",)) == {
+		"IGNORE_TEST_RECORD_DEPENDENCIES": ["Sales Invoice"]
+	}
+
+
 def test_the_bench_tests_base_class_is_each_majors_own(compat_on):
 	compat, _ = compat_on("15.92.0")
 	assert compat.test_case_class() is FrappeTestCase

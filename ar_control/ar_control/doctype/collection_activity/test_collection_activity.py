@@ -5,11 +5,15 @@ import frappe
 from frappe.utils import getdate
 
 from ar_control.ar_control.doctype.collection_activity.collection_activity import AppendOnlyError
-from ar_control.compat import test_record_dependencies
+from ar_control.compat import test_record_dependencies, test_record_ignores
 from ar_control.tests.test_collection import CollectionCase, case_of
 from ar_control.tests.utils import TEST_DEPENDENCIES
 
 globals().update(test_record_dependencies(TEST_DEPENDENCIES))
+# the invoices are the tests' own: ERPNext's Sales Invoice test records reach, through its link
+# graph, hash-named Item Prices that Frappe 16 makes again on every run (its record log is cleared
+# at each start) and then refuses as duplicates on a site that has run the suite before
+globals().update(test_record_ignores(["Sales Invoice"]))
 
 
 class TestCollectionActivity(CollectionCase):
