@@ -153,7 +153,8 @@ def forecast_backtest(context, company=None, from_date=None, to_date=None, weeks
 	"""Forecast cash-in as of past month-ends and compare with what was collected."""
 	from frappe.utils import strip_html
 
-	from ar_control.ar_control.report.cash_in_forecast import cash_in_forecast as report
+	from ar_control.forecast import backtest, cash_in
+	from ar_control.forecast.options import BacktestOptions
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
@@ -166,17 +167,17 @@ def forecast_backtest(context, company=None, from_date=None, to_date=None, weeks
 			"weeks": weeks,
 		}
 		try:
-			options = report.BacktestOptions(filters)
-			result = report.run_backtest(options)
+			options = BacktestOptions(filters)
+			result = cash_in.run_backtest(options)
 		except frappe.ValidationError as error:
 			raise click.ClickException(strip_html(str(error))) from error
 		click.echo(
 			f"{options.company}: {len(options.origins)} month-ends "
 			f"({options.origins[0]} to {options.origins[-1]}), {options.weeks} weeks each"
 		)
-		for headers, rows in (report.backtest_table(result), report.origin_table(result)):
+		for headers, rows in (backtest.horizon_table(result), backtest.origin_table(result)):
 			click.echo("")
-			click.echo(_table(headers, [[report.format_cell(v) for v in row] for row in rows]))
+			click.echo(_table(headers, [[backtest.format_cell(v) for v in row] for row in rows]))
 	finally:
 		frappe.destroy()
 

@@ -5,28 +5,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ar_control.core.collection_profile import PROFILE_BANDS, collection_profile
 from ar_control.core.escalation import DEFAULT_RECOVERY, RecoveryStep
 from ar_control.core.forecast import (
-	PROFILE_BANDS,
-	AgeBand,
-	BacktestOrigin,
-	CollectionProfile,
 	ForecastItem,
 	Lateness,
 	PromiseToPay,
 	SetApartReason,
 	Source,
-	backtest,
-	backtest_origin,
-	band_of,
-	band_profile,
-	check_backtest,
-	collection_profile,
 	days_late_for,
 	forecast,
 	forecast_item,
 	naive_forecast,
-	spread,
 	week_of,
 	week_ranges,
 	weekly_amounts,
@@ -246,45 +236,6 @@ def test_a_promise_of_nothing_is_rejected():
 # --- the collection profile of stale items ----------------------------------------------------------
 
 
-def test_the_age_bands_partition_every_overdue_age():
-	assert [band_of(days) for days in (0, 1, 30, 31, 60, 61, 90, 91, 180, 181, 365, 366, 5000)] == [
-		None,
-		0,
-		0,
-		1,
-		1,
-		2,
-		2,
-		3,
-		3,
-		4,
-		4,
-		5,
-		5,
-	]
-	assert PROFILE_BANDS[5] == AgeBand(366, None)
-
-
-def test_worked_example_of_a_band_profile():
-	# over the month-ends, 10,000 was open 91-180 days past due; 1,000 came in the week after,
-	# 500 the next, a refund of 20 the third, nothing the fourth
-	profile = band_profile(AgeBand(91, 180), D(10000), (D(1000), D(500), D(-20), D(0)))
-	assert profile.shares == (D("0.1"), D("0.05"), D(0), D(0))
-	# an overpayment cannot make more than everything come in; thirds are cut down, not up
-	assert band_profile(AgeBand(1, 30), D(300), (D(200), D(200))).shares == (D("0.666666"), D("0.333334"))
-	assert band_profile(AgeBand(1, 30), D(3), (D(1), D(1))).shares == (D("0.333333"), D("0.333333"))
-	# nothing was open in the band: no history
-	assert band_profile(AgeBand(1, 30), D(0), (D(5),)).shares == ()
-	assert collection_profile({3: (D(0), (D(5),))}).shares_for(100) is None
-
-
-def test_spread_rounds_cumulatively_and_never_exceeds_the_outstanding():
-	thirds = (D("0.333333"),) * 3
-	# 100 x 0.333333 = 33.33; 100 x 0.666666 = 66.67; 100 x 0.999999 = 100.00
-	assert spread(D(100), thirds) == (D("33.33"), D("33.34"), D("33.33"))
-	assert spread(D("0.01"), thirds) == (D(0), D("0.01"), D(0))
-
-
 def profile_of(*band_shares):
 	"""A profile whose band ``i`` has the shares given (in %), from totals of 100."""
 	return collection_profile({i: (D(100), tuple(D(x) for x in shares)) for i, shares in band_shares})
@@ -330,91 +281,6 @@ def test_worked_example_of_a_stale_item_spread_by_the_profile():
 	kept = forecast([promised, disputed], AS_OF, LATENESS, CURVE, 3, profile=profile)
 	assert {r.source for r in kept.receipts} == {Source.PROMISE, Source.CUSTOMER}
 	assert kept.disputed == D(400)
-
-
-# --- backtest -----------------------------------------------------------------------------------
-
-
-def worked_origins():
-	return [
-		# out of order on purpose: the backtest sorts by origin
-		BacktestOrigin(
-			date(2026, 2, 28), (D(120), D(40), D(30)), (D(150), D(50), D(0)), (D(100), D(0), D(20))
-		),
-		BacktestOrigin(date(2026, 1, 31), (D(100), D(50), D(0)), (D(200), D(0), D(0)), (D(80), D(60), D(10))),
-	]
-
-
-def test_worked_example_of_the_backtest():
-	result = backtest(worked_origins())
-	assert result.weeks == 3
-	week1, week2, week3 = result.horizons
-	# week 1: actual 80 + 100 = 180; |100-80| + |120-100| = 40 -> 22.22 %; naive 120 + 50 = 170 -> 94.44 %
-	assert (week1.actual, week1.forecast.absolute_error, week1.forecast.wape) == (D(180), D(40), D("22.22"))
-	assert (week1.naive.absolute_error, week1.naive.wape) == (D(170), D("94.44"))
-	# cumulative: forecast 220 vs 180 -> +22.22 %; naive 350 vs 180 -> +94.44 %
-	assert (week1.forecast.total_error, week1.naive.total_error) == (D("22.22"), D("94.44"))
-	# week 2: actual 60; |50-60| + |40-0| = 50 -> 83.33 %; naive |0-60| + |50-0| = 110 -> 183.33 %
-	assert (week2.forecast.wape, week2.naive.wape) == (D("83.33"), D("183.33"))
-	# through week 2: actual 240; forecast 310 -> 70/240 = 29.17 %; naive 400 -> 160/240 = 66.67 %
-	assert (week2.cumulative_actual, week2.forecast.cumulative_forecast) == (D(240), D(310))
-	assert (week2.forecast.total_error, week2.naive.total_error) == (D("29.17"), D("66.67"))
-	# week 3: actual 30; |0-10| + |30-20| = 20 -> 66.67 %; naive 10 + 20 = 30 -> 100 %
-	assert (week3.forecast.wape, week3.naive.wape) == (D("66.67"), D(100))
-	# through week 3: actual 270; forecast 340 -> 25.93 %; naive 400 -> 130/270 = 48.15 %
-	assert (result.total_error, result.naive_total_error) == (D("25.93"), D("48.15"))
-	# every week of every origin: (40 + 50 + 20) / 270 = 40.74 %; naive (170 + 110 + 30) / 270 = 114.81 %
-	assert (result.wape, result.naive_wape) == (D("40.74"), D("114.81"))
-	# per origin: January 150 vs 150 -> 0 %, naive 200 -> 33.33 %; February 190 vs 120 -> 58.33 %
-	assert [(o.origin, o.total_error, o.naive_total_error) for o in result.origins] == [
-		(date(2026, 1, 31), D(0), D("33.33")),
-		(date(2026, 2, 28), D("58.33"), D("66.67")),
-	]
-
-
-def test_nothing_collected_leaves_the_errors_undefined_not_zero():
-	zero = BacktestOrigin(AS_OF, (D(500), D(0)), (D(0), D(0)), (D(0), D(0)))
-	result = backtest([zero])
-	week1 = result.horizons[0]
-	assert week1.forecast.absolute_error == D(500)  # the error is still shown
-	assert week1.forecast.wape is None and week1.forecast.total_error is None
-	assert week1.naive.wape is None
-	assert result.wape is None and result.total_error is None
-	assert result.origins[0].total_error is None
-	# a week where refunds exceed collections: not a base for a percentage either
-	refunds = BacktestOrigin(AS_OF, (D(5),), (D(5),), (D(-10),))
-	assert backtest([refunds]).horizons[0].forecast.wape is None
-
-
-def test_a_week_without_collections_is_undefined_while_the_cumulative_error_goes_on():
-	origin = BacktestOrigin(AS_OF, (D(100), D(30)), (D(100), D(0)), (D(100), D(0)))
-	week2 = backtest([origin]).horizons[1]
-	assert week2.forecast.wape is None
-	assert week2.forecast.total_error == D(30)  # (130 - 100) / 100
-
-
-def test_an_origin_is_made_from_two_forecasts_and_the_collections():
-	items = [fi("SINV-1", date(2026, 7, 3), 100)]
-	origin = backtest_origin(
-		forecast(items, AS_OF, weeks=2), naive_forecast(items, AS_OF, weeks=2), [D(60), D(40)]
-	)
-	assert origin == BacktestOrigin(AS_OF, (D(100), D(0)), (D(100), D(0)), (D(60), D(40)))
-	with pytest.raises(ValueError):
-		backtest_origin(forecast(items, AS_OF), naive_forecast(items, AS_OF + timedelta(days=1)), [])
-
-
-def test_bad_backtest_input_is_rejected():
-	assert [p.code for p in check_backtest([])] == ["backtest_no_origins"]
-	one = BacktestOrigin(AS_OF, (D(1),), (D(1),), (D(1),))
-	short = BacktestOrigin(date(2026, 5, 31), (D(1), D(2)), (D(1),), (D(1),))
-	assert [p.code for p in check_backtest([one, short, one])] == [
-		"backtest_weeks_differ",
-		"backtest_origin_duplicate",
-	]
-	empty = BacktestOrigin(AS_OF, (), (), ())
-	with pytest.raises(RuleError) as caught:
-		backtest([empty])
-	assert caught.value.codes == ("backtest_no_weeks",)
 
 
 # --- properties ---------------------------------------------------------------------------------
@@ -523,36 +389,6 @@ def test_without_lateness_and_with_a_flat_curve_the_forecast_is_the_naive_one(it
 	]
 
 
-@given(
-	rows=st.lists(
-		st.tuples(
-			st.lists(cents, min_size=3, max_size=3),
-			st.lists(cents, min_size=3, max_size=3),
-			st.lists(cents, min_size=3, max_size=3),
-		),
-		min_size=1,
-		max_size=6,
-	)
-)
-def test_a_perfect_forecast_has_no_error_and_wape_is_never_negative(rows):
-	origins = [
-		BacktestOrigin(date(2025, 1, 1) + timedelta(days=31 * n), tuple(f), tuple(nv), tuple(a))
-		for n, (f, nv, a) in enumerate(rows)
-	]
-	result = backtest(origins)
-	for horizon in result.horizons:
-		for method in (horizon.forecast, horizon.naive):
-			assert method.absolute_error >= 0
-			assert (method.wape is None) == (horizon.actual <= 0)
-			assert method.wape is None or method.wape >= 0
-			assert (method.total_error is None) == (horizon.cumulative_actual <= 0)
-	perfect = backtest([o._replace(forecast=o.actual) for o in origins])
-	for horizon in perfect.horizons:
-		assert horizon.forecast.absolute_error == 0
-		assert horizon.forecast.wape in (None, D(0))
-		assert horizon.forecast.total_error in (None, D(0))
-
-
 @given(day=st.integers(min_value=-30, max_value=200), weeks=st.integers(1, 20))
 def test_week_of_and_week_ranges_are_one_partition(day, weeks):
 	when = AS_OF + timedelta(days=day)
@@ -563,27 +399,6 @@ def test_week_of_and_week_ranges_are_one_partition(day, weeks):
 	else:
 		holding = [k for k, r in enumerate(ranges, start=1) if when in r]
 		assert holding == [week if week is not None else weeks + 1]
-
-
-profile_shares = st.lists(
-	st.integers(min_value=-50, max_value=10**6).map(lambda c: Decimal(c) / 100), max_size=8
-)
-
-
-@given(outstanding=cents, collected=profile_shares)
-def test_shares_are_between_0_and_1_and_add_up_to_at_most_1(outstanding, collected):
-	shares = band_profile(AgeBand(1, 30), outstanding, collected).shares
-	assert len(shares) == (len(collected) if outstanding > 0 else 0)
-	assert all(0 <= share <= 1 for share in shares)
-	assert sum(shares, D(0)) <= 1
-
-
-@given(outstanding=cents.filter(lambda c: c >= 0), collected=profile_shares, total=cents)
-def test_spread_amounts_never_exceed_the_outstanding(outstanding, collected, total):
-	shares = band_profile(AgeBand(1, 30), abs(total) + D(1), collected).shares
-	parts = spread(outstanding, shares)
-	assert all(part >= 0 for part in parts)
-	assert sum(parts, D(0)) <= outstanding
 
 
 @st.composite
@@ -636,15 +451,3 @@ def test_a_profile_of_100_percent_in_week_1_places_stale_items_on_the_first_day_
 	for r in spread_out.receipts:
 		if r.source is Source.PROFILE:
 			assert r.expected_date == spread_out.first_day and r.recoverable_percent == 100
-
-
-def test_the_profile_learns_only_from_month_ends_whose_weeks_have_passed():
-	from ar_control.core.forecast import profile_month_ends
-
-	# 4 weeks as of 2026-06-30: 05-31 + 28 days = 06-28 has passed, 06-30 has not
-	ends = profile_month_ends(date(2026, 6, 30), 4, 12)
-	assert (ends[0], ends[-1], len(ends)) == (date(2025, 6, 30), date(2026, 5, 31), 12)
-	# 13 weeks as of 2026-12-01: the latest is 2026-08-31 (+ 91 days = 11-30)
-	assert profile_month_ends(date(2026, 12, 1), 13, 12)[-1] == date(2026, 8, 31)
-	# a latest day that is itself a month-end is kept
-	assert profile_month_ends(date(2026, 7, 28), 4, 2) == (date(2026, 5, 31), date(2026, 6, 30))

@@ -1,4 +1,4 @@
-"""Cash-in forecast per week, the naive benchmark, and the backtest that compares them.
+"""Cash-in forecast per week, and the naive benchmark it is measured against.
 
 The open items are the ledger at the end of the as-of date (as the aging reads it), so the first
 day on which a receipt can still come in is the day after: ``first day = as_of + 1``. An expected
@@ -30,55 +30,31 @@ Formulas, for every open item of a customer (company currency)
 	naive            every positive item, disputed and Legal ones included and promises ignored,
 	                 in full on max(first day, due date); credits netted the same way
 
-Stale items and the collection profile. An item is *stale* when the customer's habit is past
-already: due date + d < first day (no promise, not set apart). Its age on the as-of date,
-a = as_of - due date, falls into an age band b (``PROFILE_BANDS``: 1-30, 31-60, 61-90, 91-180,
-181-365, over 365 days past due). The company's collection profile says how debt of that age
-has actually come in: over the month-ends m of a look-back window (each with its N weeks
-passed by the as-of date),
-	share(b, w)      Σₘ collected(m, b, w) / Σₘ outstanding(m, b)
-	                 collected(m, b, w): payments and journal entries in week w after m against
-	                 the items open at m that were in band b on m; outstanding(m, b): those
-	                 items' outstanding at m. Each share is cut to 0 … 1 (down to 6 places) and
-	                 the shares of a band to a sum ≤ 1 (``band_profile``).
-	spread           a stale item with a profile for its band comes in as
-	                 part(w) = round(o * Σₖ≤w share(b, k)) - round(o * Σₖ<w share(b, k)) on the
-	                 first day of week w (cumulative rounding: the parts add up to
-	                 round(o * Σ share) ≤ o); no curve (the profile is the recovery). What the
-	                 profile collects after week N, if it covers more weeks, is "later"; the rest,
-	                 o - Σ parts, is not expected at all (a receipt of 0: the profile has no
-	                 figure for it beyond the weeks it was learnt over).
-	no history       a band without outstanding in the window has no profile: its items keep the
-	                 customer rule above.
+Stale items (already past their customer's habit) are spread by the company's collection
+profile (:mod:`ar_control.core.collection_profile`): how its overdue debt of their age has
+actually come in.
 
 So 0 ≤ receipt ≤ expected amount ≤ the outstanding it stands for; a later due date never gives
 an earlier receipt (without a profile); with no lateness, no promise, dispute or Legal case and
 a flat 100 % curve the forecast is the naive one; a profile of 100 % in week 1 places a stale
 item as the customer rule does, on the first day, without the curve.
 
-Backtest: for each origin o (a past month-end) the weekly forecast Fₒₖ and naive Nₒₖ made from
-the ledger at o, and what was actually collected Aₒₖ in the same weeks. Per horizon h = 1 … N:
-	WAPE(h)          Σₒ |Fₒₕ - Aₒₕ| / Σₒ Aₒₕ * 100
-	total error(h)   (Σₒ Σₖ≤ₕ Fₒₖ - Σₒ Σₖ≤ₕ Aₒₖ) / Σₒ Σₖ≤ₕ Aₒₖ * 100   (the bias of the
-	                 cumulative total through week h; positive = forecast too high)
-and the same for the naive forecast. A measure whose denominator (what was collected) is not
-positive is undefined and returned as ``None``, never 0; the absolute error is still given.
-Percentages are rounded to 2 places.
+The backtest that measures the forecast against what was collected is :mod:`ar_control.core.backtest`.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 from typing import NamedTuple
 
 from ar_control.core.aging import MAX_DAYS, DateRange, OpenItem
+from ar_control.core.collection_profile import NO_PROFILE, CollectionProfile, cumulative, spread_cumulative
 from ar_control.core.escalation import DEFAULT_RECOVERY, RecoveryStep, check_recovery, recoverable
-from ar_control.core.money import CENT, HUNDRED, ZERO, percent, round_money
-from ar_control.core.period import month_ends, month_of
+from ar_control.core.money import CENT, HUNDRED, ZERO, round_money
 from ar_control.core.problems import Problem, _, raise_if
 
 DEFAULT_WEEKS = 13
@@ -235,127 +211,6 @@ class Forecast(NamedTuple):
 
 
 # ---------------------------------------------------------------------------------------------
-# The collection profile of overdue debt
-# ---------------------------------------------------------------------------------------------
-
-SHARE_PLACES = Decimal("0.000001")
-ONE = Decimal(1)
-
-
-class AgeBand(NamedTuple):
-	"""Days past due ``first`` … ``last`` (both included; ``last`` ``None``: no upper bound)."""
-
-	first: int
-	last: int | None
-
-	def holds(self, days_past_due: int) -> bool:
-		return self.first <= days_past_due and (self.last is None or days_past_due <= self.last)
-
-
-PROFILE_BANDS = (
-	AgeBand(1, 30),
-	AgeBand(31, 60),
-	AgeBand(61, 90),
-	AgeBand(91, 180),
-	AgeBand(181, 365),
-	AgeBand(366, None),
-)
-
-
-def band_of(days_past_due: int, bands: Sequence[AgeBand] = PROFILE_BANDS) -> int | None:
-	"""The index of the band holding an age, ``None`` when none does (not yet overdue)."""
-	for index, band in enumerate(bands):
-		if band.holds(days_past_due):
-			return index
-	return None
-
-
-class BandProfile(NamedTuple):
-	"""How the debt of one age band came in: Σₘ outstanding(m, b), Σₘ collected(m, b, w) per
-	week w (week 1 first) and the shares made of them (see ``band_profile``)."""
-
-	band: AgeBand
-	outstanding: Decimal
-	collected: tuple[Decimal, ...]
-	shares: tuple[Decimal, ...]
-
-
-def band_profile(band: AgeBand, outstanding: Decimal, collected: Sequence[Decimal]) -> BandProfile:
-	"""share(w) = collected(w) / outstanding, cut down to 6 places and to 0 … 1, and cut so that
-	the shares add up to 1 at most (refunds do not make a negative share, an overpayment does not
-	make a share above what was open). No outstanding: no shares (no history)."""
-	shares: list[Decimal] = []
-	if outstanding > 0:
-		left = ONE
-		for amount in collected:
-			share = (max(ZERO, amount) / outstanding).quantize(SHARE_PLACES, rounding=ROUND_DOWN)
-			share = min(share, left)
-			shares.append(share)
-			left -= share
-	return BandProfile(band, outstanding, tuple(collected), tuple(shares))
-
-
-class CollectionProfile(NamedTuple):
-	"""The company's collection profile of overdue debt per age band, learnt from the
-	month-ends ``month_ends`` (see the module docstring). A band without shares has no
-	history."""
-
-	bands: tuple[BandProfile, ...] = ()
-	month_ends: tuple[date, ...] = ()
-
-	def shares_for(self, days_past_due: int) -> tuple[Decimal, ...] | None:
-		"""The weekly shares of the band holding this age; ``None`` without history."""
-		for profile in self.bands:
-			if profile.band.holds(days_past_due):
-				return profile.shares or None
-		return None
-
-
-NO_PROFILE = CollectionProfile()
-
-
-def collection_profile(
-	totals: Mapping[int, tuple[Decimal, Sequence[Decimal]]],
-	bands: Sequence[AgeBand] = PROFILE_BANDS,
-	month_ends: Sequence[date] = (),
-) -> CollectionProfile:
-	"""The profile from ``{band index: (Σ outstanding, (Σ collected per week))}``; a band
-	missing from ``totals`` has no history."""
-	return CollectionProfile(
-		tuple(band_profile(band, *totals[index]) for index, band in enumerate(bands) if index in totals),
-		tuple(month_ends),
-	)
-
-
-def spread(outstanding: Decimal, shares: Sequence[Decimal], quantum: Decimal = CENT) -> tuple[Decimal, ...]:
-	"""The parts of ``outstanding`` expected in each week by ``shares`` (cumulative rounding:
-	each part ≥ 0, the parts add up to round(outstanding * Σ shares) ≤ outstanding)."""
-	return _spread_cumulative(outstanding, _cumulative(shares), quantum)
-
-
-def _cumulative(shares: Sequence[Decimal]) -> tuple[Decimal, ...]:
-	"""min(1, Σₖ≤w share(k)) for each week w."""
-	through: list[Decimal] = []
-	cumulative = ZERO
-	for share in shares:
-		cumulative += share
-		through.append(min(cumulative, ONE))
-	return tuple(through)
-
-
-def _spread_cumulative(
-	outstanding: Decimal, cumulative: Sequence[Decimal], quantum: Decimal
-) -> tuple[Decimal, ...]:
-	parts: list[Decimal] = []
-	before = ZERO
-	for share in cumulative:
-		through = min(outstanding, round_money(outstanding * share, quantum))
-		parts.append(through - before)
-		before = through
-	return tuple(parts)
-
-
-# ---------------------------------------------------------------------------------------------
 # Weeks
 # ---------------------------------------------------------------------------------------------
 
@@ -489,7 +344,7 @@ class _Part(NamedTuple):
 
 class _Context(NamedTuple):
 	"""What every item of one forecast shares: the first day, the weeks, the rounding quantum,
-	and each band's cumulative shares, worked out once (``_cumulative``)."""
+	and each band's cumulative shares, worked out once (``collection_profile.cumulative``)."""
 
 	as_of: date
 	start: date
@@ -519,10 +374,10 @@ def _spread_parts(
 	"""A stale item by the profile: week w's part on the first day of week w, the part after
 	week N "later" (first day of week N + 1), the rest not expected (a part expected at 0 %)."""
 	starts, weeks = context.week_starts, context.weeks
-	cumulative = context.cumulative.get(id(shares))
-	if cumulative is None:
-		cumulative = context.cumulative[id(shares)] = _cumulative(shares)
-	amounts = _spread_cumulative(item.outstanding, cumulative, context.quantum)
+	through = context.cumulative.get(id(shares))
+	if through is None:
+		through = context.cumulative[id(shares)] = cumulative(shares)
+	amounts = spread_cumulative(item.outstanding, through, context.quantum)
 	parts = [
 		_Part(item, amount, Source.PROFILE, days, starts[k], HUNDRED)
 		for k, amount in enumerate(amounts[:weeks])
@@ -694,189 +549,3 @@ def naive_forecast(
 		if item.outstanding > 0
 	]
 	return _assemble(parts, _credits(items), _context(as_of, weeks, quantum), None, [])
-
-
-# ---------------------------------------------------------------------------------------------
-# Backtest
-# ---------------------------------------------------------------------------------------------
-
-
-class BacktestOrigin(NamedTuple):
-	"""One past origin: the weekly forecast and naive amounts made from the ledger at
-	``origin`` and what was actually collected in the same weeks (week 1 first)."""
-
-	origin: date
-	forecast: tuple[Decimal, ...]
-	naive: tuple[Decimal, ...]
-	actual: tuple[Decimal, ...]
-
-
-def backtest_origin(forecast: Forecast, naive: Forecast, actual: Sequence[Decimal]) -> BacktestOrigin:
-	"""An origin from the two forecasts made on it and the weekly collections that followed."""
-	if forecast.as_of != naive.as_of:
-		raise ValueError("the forecast and the naive forecast were made on different dates")
-	return BacktestOrigin(forecast.as_of, forecast.amounts, naive.amounts, tuple(actual))
-
-
-class MethodError(NamedTuple):
-	"""One method at one horizon h, over every origin.
-
-	forecast             Σₒ Fₒₕ
-	absolute_error       Σₒ |Fₒₕ - Aₒₕ|
-	wape                 absolute_error / Σₒ Aₒₕ * 100 (``None`` when nothing was collected)
-	cumulative_forecast  Σₒ Σₖ≤ₕ Fₒₖ
-	total_error          (cumulative_forecast - cumulative actual) / cumulative actual * 100
-	"""
-
-	forecast: Decimal
-	absolute_error: Decimal
-	wape: Decimal | None
-	cumulative_forecast: Decimal
-	total_error: Decimal | None
-
-
-class HorizonError(NamedTuple):
-	week: int
-	actual: Decimal
-	cumulative_actual: Decimal
-	forecast: MethodError
-	naive: MethodError
-
-
-class OriginError(NamedTuple):
-	"""One origin over the whole horizon: totals of weeks 1 … N and their error in percent."""
-
-	origin: date
-	actual: Decimal
-	forecast: Decimal
-	naive: Decimal
-	total_error: Decimal | None
-	naive_total_error: Decimal | None
-
-
-class Backtest(NamedTuple):
-	"""``wape`` / ``naive_wape``: over every week of every origin; ``total_error`` /
-	``naive_total_error``: of the total over the whole horizon (the last horizon's)."""
-
-	weeks: int
-	origins: tuple[OriginError, ...]
-	horizons: tuple[HorizonError, ...]
-	wape: Decimal | None
-	naive_wape: Decimal | None
-	total_error: Decimal | None
-	naive_total_error: Decimal | None
-
-
-def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
-	"""part / whole * 100 to 2 places; ``None`` unless ``whole`` is positive."""
-	if whole <= 0:
-		return None
-	value = percent(part, whole)
-	return None if value is None else round_money(value)
-
-
-def check_backtest(origins: Sequence[BacktestOrigin]) -> list[Problem]:
-	if not origins:
-		return [Problem("backtest_no_origins", _("A backtest needs at least one forecast origin."))]
-	problems: list[Problem] = []
-	weeks = len(origins[0].actual)
-	if weeks < 1:
-		problems.append(Problem("backtest_no_weeks", _("A backtest needs at least one week.")))
-	seen: set[date] = set()
-	for origin in origins:
-		if {len(origin.forecast), len(origin.naive), len(origin.actual)} != {weeks}:
-			problems.append(
-				Problem(
-					"backtest_weeks_differ",
-					_("The forecast of {0} does not cover the same {1} weeks as the others."),
-					(origin.origin.isoformat(), weeks),
-				)
-			)
-		if origin.origin in seen:
-			problems.append(
-				Problem(
-					"backtest_origin_duplicate",
-					_("The forecast origin {0} is listed twice."),
-					(origin.origin.isoformat(),),
-				)
-			)
-		seen.add(origin.origin)
-	return problems
-
-
-def _method(
-	origins: Sequence[BacktestOrigin],
-	h: int,
-	pick: Callable[[BacktestOrigin], tuple[Decimal, ...]],
-	actual: Decimal,
-	cumulative_actual: Decimal,
-) -> MethodError:
-	values = [pick(o) for o in origins]
-	at_h = sum((v[h] for v in values), ZERO)
-	absolute = sum((abs(v[h] - o.actual[h]) for v, o in zip(values, origins, strict=True)), ZERO)
-	cumulative = sum((sum(v[: h + 1], ZERO) for v in values), ZERO)
-	return MethodError(
-		forecast=at_h,
-		absolute_error=absolute,
-		wape=_ratio(absolute, actual),
-		cumulative_forecast=cumulative,
-		total_error=_ratio(cumulative - cumulative_actual, cumulative_actual),
-	)
-
-
-def backtest(origins: Iterable[BacktestOrigin]) -> Backtest:
-	"""WAPE and total error per horizon, per origin and overall, for both methods."""
-	origins = sorted(origins, key=lambda o: o.origin)
-	raise_if(check_backtest(origins))
-	weeks = len(origins[0].actual)
-
-	def forecast_of(o: BacktestOrigin) -> tuple[Decimal, ...]:
-		return o.forecast
-
-	def naive_of(o: BacktestOrigin) -> tuple[Decimal, ...]:
-		return o.naive
-
-	horizons = []
-	for h in range(weeks):
-		actual = sum((o.actual[h] for o in origins), ZERO)
-		cumulative = sum((sum(o.actual[: h + 1], ZERO) for o in origins), ZERO)
-		horizons.append(
-			HorizonError(
-				week=h + 1,
-				actual=actual,
-				cumulative_actual=cumulative,
-				forecast=_method(origins, h, forecast_of, actual, cumulative),
-				naive=_method(origins, h, naive_of, actual, cumulative),
-			)
-		)
-
-	rows = []
-	for o in origins:
-		actual, fc, nv = sum(o.actual, ZERO), sum(o.forecast, ZERO), sum(o.naive, ZERO)
-		rows.append(
-			OriginError(o.origin, actual, fc, nv, _ratio(fc - actual, actual), _ratio(nv - actual, actual))
-		)
-
-	all_actual = sum((h.actual for h in horizons), ZERO)
-	return Backtest(
-		weeks=weeks,
-		origins=tuple(rows),
-		horizons=tuple(horizons),
-		wape=_ratio(sum((h.forecast.absolute_error for h in horizons), ZERO), all_actual),
-		naive_wape=_ratio(sum((h.naive.absolute_error for h in horizons), ZERO), all_actual),
-		total_error=horizons[-1].forecast.total_error,
-		naive_total_error=horizons[-1].naive.total_error,
-	)
-
-
-def profile_month_ends(as_of: date, weeks: int, months: int) -> tuple[date, ...]:
-	"""The ``months`` month-ends before ``as_of`` whose ``weeks`` weeks have all passed by it
-	(m + 7 * weeks <= as_of): the collection profile of a forecast on ``as_of`` knows nothing
-	later than ``as_of``."""
-	latest = as_of - timedelta(days=7 * weeks)
-	if month_of(latest).end != latest:
-		latest = latest.replace(day=1) - timedelta(days=1)
-	first = latest.replace(day=1)
-	for _i in range(months - 1):
-		first = (first - timedelta(days=1)).replace(day=1)
-	return month_ends(first, latest)

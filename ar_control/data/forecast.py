@@ -39,6 +39,8 @@ from frappe.query_builder.functions import Cast, Coalesce, Count, Max, Round, Su
 from frappe.utils import add_days, add_months, getdate
 from pypika.terms import Function, ValueWrapper
 
+from ar_control.core import backtest as backtests
+from ar_control.core import collection_profile as profiles
 from ar_control.core import forecast as core
 from ar_control.core.aging import DateRange
 from ar_control.core.escalation import CLOSED, LEGAL, RecoveryStep
@@ -367,7 +369,7 @@ def _month_table(ends: Sequence[date], weeks: int):
 	return union.as_("months")
 
 
-def _band(age, bands: Sequence[core.AgeBand]) -> Case:
+def _band(age, bands: Sequence[profiles.AgeBand]) -> Case:
 	"""The index of the band an age (days past due) lies in; NULL in none."""
 	band = Case()
 	for index, item in enumerate(bands):
@@ -379,7 +381,7 @@ def _profile_outstanding(
 	company: str,
 	ends: Sequence[date],
 	customers: list[str] | None,
-	bands: Sequence[core.AgeBand],
+	bands: Sequence[profiles.AgeBand],
 	precision: int,
 ) -> dict[int, Decimal]:
 	"""Σₘ outstanding(m, b): one pass over the ledger grouped per voucher gives each voucher's
@@ -422,7 +424,7 @@ def _profile_outstanding(
 	totals: dict[int, Decimal] = {}
 	for row in rows:
 		for j, end in enumerate(ends):
-			band = core.band_of((end - getdate(row.due)).days, bands)
+			band = profiles.band_of((end - getdate(row.due)).days, bands)
 			if band is not None:
 				totals[band] = totals.get(band, Decimal(0)) + to_decimal(row[f"o{j}"])
 	return totals
@@ -433,7 +435,7 @@ def _profile_collected(
 	ends: Sequence[date],
 	weeks: int,
 	customers: list[str] | None,
-	bands: Sequence[core.AgeBand],
+	bands: Sequence[profiles.AgeBand],
 ) -> dict[tuple[int, int], Decimal]:
 	"""Σₘ collected(m, b, w): the collections (payments and journal entries) posted in the window,
 	each with its invoice's due date (from the invoice's own row), added up per due date and
@@ -494,10 +496,10 @@ def collection_profile(
 	weeks: int = core.DEFAULT_WEEKS,
 	customers: Iterable[str] | None = None,
 	months: int = PROFILE_MONTHS,
-	bands: Sequence[core.AgeBand] = core.PROFILE_BANDS,
-) -> core.CollectionProfile:
-	"""The company's collection profile of overdue debt (``core.forecast.collection_profile``)
-	learnt on the month-ends of :func:`ar_control.core.forecast.profile_month_ends`: for each month-end m, the items open
+	bands: Sequence[profiles.AgeBand] = profiles.PROFILE_BANDS,
+) -> profiles.CollectionProfile:
+	"""The company's collection profile of overdue debt (``core.collection_profile.collection_profile``)
+	learnt on the month-ends of :func:`ar_control.core.collection_profile.profile_month_ends`: for each month-end m, the items open
 	at m with something owed (netted per voucher as the aging nets them, in company currency)
 	and past due on m, by age band on m; their outstanding at m and what was collected on them
 	in each of the ``weeks`` weeks after m (payments and journal entries, as :func:`collected`
@@ -507,9 +509,9 @@ def collection_profile(
 	A collection after m on an invoice past due on m (so posted by m) counts as collected on an
 	item open at m: that it was still owed is what the collection shows (an invoice already
 	settled or overpaid on m and paid again is the exception this leaves in)."""
-	ends = core.profile_month_ends(as_of, weeks, months)
+	ends = profiles.profile_month_ends(as_of, weeks, months)
 	if not ends:
-		return core.CollectionProfile()
+		return profiles.CollectionProfile()
 	customers = list(customers) if customers is not None else None
 	precision = currency_precision()
 	key = _profile_key(company, ends, weeks, customers, bands, precision)
@@ -548,7 +550,7 @@ def _profile_key(company, ends, weeks, customers, bands, precision) -> str:
 	return f"{PROFILE_CACHE}:{hashlib.sha1(json.dumps(basis).encode()).hexdigest()}"
 
 
-def _learn_profile(company, ends, weeks, customers, bands, precision) -> core.CollectionProfile:
+def _learn_profile(company, ends, weeks, customers, bands, precision) -> profiles.CollectionProfile:
 	outstanding = _profile_outstanding(company, ends, customers, bands, precision)
 	collected_ = _profile_collected(company, ends, weeks, customers, bands)
 	totals = {
@@ -556,7 +558,7 @@ def _learn_profile(company, ends, weeks, customers, bands, precision) -> core.Co
 		for index, amount in outstanding.items()
 		if amount > 0
 	}
-	return core.collection_profile(totals, bands, ends)
+	return profiles.collection_profile(totals, bands, ends)
 
 
 # --- the forecast and the backtest ------------------------------------------------------------------
@@ -567,7 +569,7 @@ class ForecastRun(NamedTuple):
 	naive: core.Forecast
 	lateness: core.Lateness
 	shares: dict[str, tuple[tuple[str, Decimal], ...]]
-	profile: core.CollectionProfile = core.NO_PROFILE
+	profile: profiles.CollectionProfile = profiles.NO_PROFILE
 
 
 def run_forecast(
@@ -609,7 +611,7 @@ def run_backtest(
 	history_months: int = DEFAULT_HISTORY_MONTHS,
 	customers: Iterable[str] | None = None,
 	history_customers: Iterable[str] | None = None,
-) -> core.Backtest:
+) -> backtests.Backtest:
 	"""The forecast as of each origin (open items, lateness and collection profile as the ledger
 	stood then, the profile from month-ends whose weeks had passed by the origin; the
 	collection cases' current state is not what was known then, so promises, disputes and Legal
@@ -628,8 +630,8 @@ def run_backtest(
 			history_customers=history_customers,
 		)
 		actual = collected(company, origin, weeks, customers)
-		made.append(core.backtest_origin(run.forecast, run.naive, actual))
-	return core.backtest(made)
+		made.append(backtests.backtest_origin(run.forecast, run.naive, actual))
+	return backtests.backtest(made)
 
 
 def split_by_sales_person(

@@ -26,11 +26,14 @@ from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings impor
 from ar_control.ar_control.report.cash_in_forecast import cash_in_forecast as report
 from ar_control.arguments import InvalidArgumentError
 from ar_control.compat import test_record_dependencies
+from ar_control.core import collection_profile as profiles
 from ar_control.core import credit, escalation
 from ar_control.core import forecast as core
 from ar_control.data import forecast as data
 from ar_control.data import ledger
 from ar_control.data.history import invoice_history
+from ar_control.forecast import backtest, cash_in
+from ar_control.forecast.options import BacktestOptions, BacktestRangeError
 from ar_control.tests.utils import (
 	COMPANY,
 	TEST_DEPENDENCIES,
@@ -366,11 +369,11 @@ class TestCollectionProfile(ARTestCase):
 		self.assertEqual(
 			bands,
 			{
-				core.AgeBand(1, 30): (1000, nothing),  # S on 03-31
-				core.AgeBand(31, 60): (3000, nothing),  # H on 2025-12-31, S on 04-30
-				core.AgeBand(61, 90): (5000, nothing),  # H on 01-31 and 02-28, S on 05-31
-				core.AgeBand(91, 180): (3700, (370, 185, 0, 0)),
-				core.AgeBand(181, 365): (1445, nothing),
+				profiles.AgeBand(1, 30): (1000, nothing),  # S on 03-31
+				profiles.AgeBand(31, 60): (3000, nothing),  # H on 2025-12-31, S on 04-30
+				profiles.AgeBand(61, 90): (5000, nothing),  # H on 01-31 and 02-28, S on 05-31
+				profiles.AgeBand(91, 180): (3700, (370, 185, 0, 0)),
+				profiles.AgeBand(181, 365): (1445, nothing),
 			},
 		)
 		self.assertEqual(profile.shares_for(107), (Decimal("0.1"), Decimal("0.05"), 0, 0))
@@ -452,10 +455,8 @@ class TestCollectionProfile(ARTestCase):
 			self.assertEqual(data._learn_profile(*self.profile_basis()), indexed)
 
 	def profile_basis(self):
-		from ar_control.core import forecast as core
-
-		ends = core.profile_month_ends(AS_OF, 4, data.PROFILE_MONTHS)
-		return COMPANY, ends, 4, self.history, core.PROFILE_BANDS, 2
+		ends = profiles.profile_month_ends(AS_OF, 4, data.PROFILE_MONTHS)
+		return COMPANY, ends, 4, self.history, profiles.PROFILE_BANDS, 2
 
 
 class TestBacktest(ARTestCase):
@@ -484,7 +485,7 @@ class TestBacktest(ARTestCase):
 		frappe.db.rollback()
 
 	def options(self, **filters):
-		return report.BacktestOptions({"company": COMPANY, "customer": self.customer, "weeks": 4, **filters})
+		return BacktestOptions({"company": COMPANY, "customer": self.customer, "weeks": 4, **filters})
 
 	def test_the_apps_method_beats_the_due_date_where_lateness_is_the_rule(self):
 		options = self.options(from_date="2025-10-01", to_date="2026-02-28")
@@ -492,7 +493,7 @@ class TestBacktest(ARTestCase):
 			options.origins,
 			[d("2025-10-31"), d("2025-11-30"), d("2025-12-31"), d("2026-01-31"), d("2026-02-28")],
 		)
-		result = report.run_backtest(options)
+		result = cash_in.run_backtest(options)
 		# every origin: the 10th's invoice (1000) is due in week 2 and collected in week 3; the
 		# 25th's of the month before (400) is overdue and collected in week 1, the 25th's of the
 		# month is due in week 4 and collected after it
@@ -528,17 +529,17 @@ class TestBacktest(ARTestCase):
 			{"to_date": "2026-06-30"},  # its weeks are still ahead
 			{"from_date": "2020-01-01", "to_date": "2026-01-31"},
 		):
-			with self.subTest(filters=filters), self.assertRaises(report.BacktestRangeError):
+			with self.subTest(filters=filters), self.assertRaises(BacktestRangeError):
 				self.options(**filters)
 		frappe.set_user(make_user("ar-fc-bt", ["Accounts User"]))
 		try:
-			with self.assertRaises(report.BacktestNotPermittedError):
-				report.backtest({"company": COMPANY})
+			with self.assertRaises(backtest.BacktestNotPermittedError):
+				backtest.run({"company": COMPANY})
 		finally:
 			frappe.set_user("Administrator")
 		frappe.set_user(make_user("ar-fc-bt-cm", ["Credit Manager"]))
 		try:
-			result = report.backtest(
+			result = backtest.run(
 				{"company": COMPANY, "customer": self.customer, "weeks": 4, "to_date": "2026-02-28"}
 			)
 		finally:

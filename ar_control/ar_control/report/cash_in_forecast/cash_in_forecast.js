@@ -77,7 +77,7 @@ frappe.query_reports["Cash-in Forecast"] = {
 				primary_action(values) {
 					dialog.hide();
 					frappe.call({
-						method: "ar_control.ar_control.report.cash_in_forecast.cash_in_forecast.backtest",
+						method: "ar_control.forecast.backtest.run",
 						args: { filters: { company: filters.company, customer: filters.customer, ...values } },
 						freeze: true,
 						freeze_message: __("Forecasting every month-end..."),

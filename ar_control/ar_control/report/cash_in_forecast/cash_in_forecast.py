@@ -6,45 +6,28 @@ customer's own payment behaviour, its promises and the recoverability curve; bes
 forecast (everyone pays on the due date), and a backtest of both against what was collected.
 
 The figures are the core's (:mod:`ar_control.core.forecast`) on what
-:mod:`ar_control.data.forecast` reads in a few grouped statements; this module reads the filters,
-lays out the rows, the chart and the backtest table.
+:mod:`ar_control.data.forecast` reads, asked for through :mod:`ar_control.forecast.cash_in`; this
+module reads the filters (:mod:`ar_control.forecast.options`) and lays out the rows, the chart and
+the summary. The backtest's button and tables are :mod:`ar_control.forecast.backtest`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import frappe
 from frappe import _
 from frappe.utils import flt
 
-from ar_control import arguments, permissions
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control import arguments
 from ar_control.core import forecast as core
 from ar_control.core.money import ZERO, round_money
-from ar_control.core.period import month_ends
-from ar_control.core.problems import RuleError
 from ar_control.data import forecast as data
 from ar_control.data.dimensions import NOT_ASSIGNED
-from ar_control.messages import InvalidSettingsError, throw
-from ar_control.roles import CREDIT_MANAGER
-from ar_control.utils import today
-
-GROUP_BY = ("Week", "Customer", "Sales Person")
-MAX_REPORT_WEEKS = 52
-MAX_ORIGINS = 36
-ACCOUNTS_MANAGER = "Accounts Manager"
-BACKTEST_ROLES = {ACCOUNTS_MANAGER, CREDIT_MANAGER}
-
-
-class BacktestRangeError(frappe.ValidationError):
-	"""A backtest range without a month-end, with too many, or whose weeks have not all passed."""
-
-
-class BacktestNotPermittedError(frappe.PermissionError):
-	"""Only an Accounts Manager or a Credit Manager runs the backtest."""
+from ar_control.forecast.cash_in import make_forecast
+from ar_control.forecast.options import ForecastOptions
 
 
 def source_labels() -> dict[core.Source, str]:
@@ -57,105 +40,6 @@ def source_labels() -> dict[core.Source, str]:
 		core.Source.PROFILE: _("Collection Profile"),
 		core.Source.DUE_DATE: _("Due Date"),
 	}
-
-
-# --- filters ---------------------------------------------------------------------------------------
-
-
-def history_months() -> int:
-	return get_settings().history_months or data.DEFAULT_HISTORY_MONTHS
-
-
-def recovery_curve() -> list:
-	curve = get_settings().recovery_curve()
-	throw(core.check_recovery(curve), _("Invalid Recovery Curve"), InvalidSettingsError)
-	return curve
-
-
-class ForecastOptions:
-	"""The filters, checked (``ar_control.arguments``) and narrowed to the customers the user may
-	see (``ar_control.permissions``)."""
-
-	def __init__(self, filters: dict):
-		get = filters.get
-		self.company = arguments.company(get("company"), default=True)
-		self.as_of = arguments.date(get("report_date"), _("As of Date")) or today()
-		self.weeks = arguments.integer(
-			get("weeks"), _("Weeks Ahead"), 1, MAX_REPORT_WEEKS, default=core.DEFAULT_WEEKS
-		)
-		self.group_by = arguments.choice(get("group_by"), GROUP_BY, _("Group By"), "Week")
-		customer = arguments.existing("Customer", get("customer"), _("Customer"), required=False)
-		self.customers = permissions.narrow_customers([customer] if customer else None)
-		# the lateness of groups and of the company: every customer the user may see
-		self.permitted = permissions.customers()
-		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
-
-
-class BacktestOptions:
-	"""Company, range of origins (month-ends) and weeks of a backtest, checked. By default the
-	last 12 month-ends whose weeks have all passed by today."""
-
-	def __init__(self, filters: dict):
-		get = filters.get
-		self.company = arguments.company(get("company"), default=True)
-		self.weeks = arguments.integer(
-			get("weeks"), _("Weeks Ahead"), 1, MAX_REPORT_WEEKS, default=core.DEFAULT_WEEKS
-		)
-		customer = arguments.existing("Customer", get("customer"), _("Customer"), required=False)
-		self.customers = permissions.narrow_customers([customer] if customer else None)
-		# the lateness of groups and of the company: every customer the user may see
-		self.permitted = permissions.customers()
-		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
-		now = today()
-		latest = last_month_end(now - timedelta(days=7 * self.weeks))
-		self.to_date = arguments.date(get("to_date"), _("To Date")) or latest
-		first = arguments.date(get("from_date"), _("From Date"))
-		if first is None:
-			first = self.to_date.replace(day=1)
-			for _month in range(11):
-				first = (first - timedelta(days=1)).replace(day=1)
-		self.from_date = first
-		if self.from_date > self.to_date:
-			frappe.throw(
-				_("The backtest's From Date {0} is after its To Date {1}.").format(
-					self.from_date, self.to_date
-				),
-				title=_("Invalid Backtest Range"),
-				exc=BacktestRangeError,
-			)
-		self.origins = list(month_ends(self.from_date, self.to_date))
-		if not self.origins:
-			frappe.throw(
-				_("There is no month-end from {0} to {1} to make a forecast on.").format(
-					self.from_date, self.to_date
-				),
-				title=_("Invalid Backtest Range"),
-				exc=BacktestRangeError,
-			)
-		if len(self.origins) > MAX_ORIGINS:
-			frappe.throw(
-				_("A backtest covers at most {0} month-ends, not {1}.").format(
-					MAX_ORIGINS, len(self.origins)
-				),
-				title=_("Invalid Backtest Range"),
-				exc=BacktestRangeError,
-			)
-		end = data.horizon_end(self.origins[-1], self.weeks)
-		if end > now:
-			frappe.throw(
-				_(
-					"The {0} weeks after {1} end on {2}, after today: what was collected is not known yet. "
-					"Choose a To Date no later than {3}."
-				).format(self.weeks, self.origins[-1], end, latest),
-				title=_("Invalid Backtest Range"),
-				exc=BacktestRangeError,
-			)
-
-
-def last_month_end(day: date) -> date:
-	"""The last month-end on or before ``day``."""
-	following = day + timedelta(days=1)
-	return day if following.month != day.month else day.replace(day=1) - timedelta(days=1)
 
 
 # --- the report ------------------------------------------------------------------------------------
@@ -171,22 +55,6 @@ def execute(filters=None):
 	else:
 		rows = sales_person_rows(run, options)
 	return columns(options), rows, None, chart(run, options), summary(run, options)
-
-
-def make_forecast(options: ForecastOptions) -> data.ForecastRun:
-	try:
-		return data.run_forecast(
-			options.company,
-			options.as_of,
-			options.weeks,
-			recovery_curve(),
-			history_months(),
-			options.customers,
-			with_sales_team=options.group_by == "Sales Person",
-			history_customers=options.permitted,
-		)
-	except RuleError as error:
-		throw(error, _("Invalid Cash-in Forecast"), frappe.ValidationError, options.currency)
 
 
 def week_fields(weeks: int) -> list[str]:
@@ -482,111 +350,3 @@ def summary(run: data.ForecastRun, options: ForecastOptions) -> list[dict]:
 			"datatype": "Float",
 		},
 	]
-
-
-# --- the backtest ----------------------------------------------------------------------------------
-
-
-@frappe.whitelist()
-def backtest(filters: arguments.Untrusted = None) -> dict:
-	"""The backtest table for the button on the report (Accounts Manager, Credit Manager)."""
-	require_backtest_role()
-	options = BacktestOptions(arguments.json_object(filters, _("Filters")))
-	result = run_backtest(options)
-	headers, rows = backtest_table(result)
-	return {
-		"headers": headers,
-		"rows": [[format_cell(value) for value in row] for row in rows],
-		"origins": [str(origin) for origin in options.origins],
-		"weeks": options.weeks,
-	}
-
-
-def require_backtest_role() -> None:
-	permissions.require_role(
-		BACKTEST_ROLES,
-		_("Only an Accounts Manager or a Credit Manager runs the forecast backtest."),
-		exc=BacktestNotPermittedError,
-	)
-
-
-def run_backtest(options: BacktestOptions) -> core.Backtest:
-	try:
-		return data.run_backtest(
-			options.company,
-			options.origins,
-			options.weeks,
-			recovery_curve(),
-			history_months(),
-			options.customers,
-			options.permitted,
-		)
-	except RuleError as error:
-		throw(error, _("Invalid Cash-in Forecast"), frappe.ValidationError, options.currency)
-
-
-def backtest_table(result: core.Backtest) -> tuple[list[str], list[list]]:
-	"""Per horizon (week) and over all weeks: what was collected, both forecasts, their WAPE and
-	the error of the cumulative total, in percent."""
-	headers = [
-		_("Week"),
-		_("Collected"),
-		_("Forecast"),
-		_("Due Date Forecast"),
-		_("WAPE Forecast %"),
-		_("WAPE Due Date %"),
-		_("Total Error Forecast %"),
-		_("Total Error Due Date %"),
-	]
-	rows = [
-		[
-			h.week,
-			h.actual,
-			h.forecast.forecast,
-			h.naive.forecast,
-			h.forecast.wape,
-			h.naive.wape,
-			h.forecast.total_error,
-			h.naive.total_error,
-		]
-		for h in result.horizons
-	]
-	rows.append(
-		[
-			_("All Weeks"),
-			sum((h.actual for h in result.horizons), ZERO),
-			sum((h.forecast.forecast for h in result.horizons), ZERO),
-			sum((h.naive.forecast for h in result.horizons), ZERO),
-			result.wape,
-			result.naive_wape,
-			result.total_error,
-			result.naive_total_error,
-		]
-	)
-	return headers, rows
-
-
-def origin_table(result: core.Backtest) -> tuple[list[str], list[list]]:
-	"""Per origin: collected in the weeks after it, both forecasts, the error of each total."""
-	headers = [
-		_("Origin"),
-		_("Collected"),
-		_("Forecast"),
-		_("Due Date Forecast"),
-		_("Total Error Forecast %"),
-		_("Total Error Due Date %"),
-	]
-	rows = [
-		[str(o.origin), o.actual, o.forecast, o.naive, o.total_error, o.naive_total_error]
-		for o in result.origins
-	]
-	return headers, rows
-
-
-def format_cell(value) -> str:
-	"""A cell of the backtest table as text: amounts and percentages to 2 places, none as "-"."""
-	if value is None:
-		return "-"
-	if isinstance(value, Decimal):
-		return f"{value:,.2f}"
-	return str(value)
