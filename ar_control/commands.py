@@ -89,7 +89,7 @@ def receivables_ledger(context, check=False):
 	"shapes",
 	multiple=True,
 	help="Data set shape (repeatable; 'all' for every one): standard, many-small, few-large, "
-	"partly-paid, credits-journals, advances. Default: standard.",
+	"partly-paid, credits-journals, advances, changing. Default: standard.",
 )
 @click.option(
 	"--cold-command",
