@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ar_control.core.backtest import BacktestOrigin, backtest, backtest_origin, check_backtest
+from ar_control.core.backtest import (
+	BacktestOrigin,
+	backtest,
+	backtest_origin,
+	check_backtest,
+	mean,
+	percentile,
+)
 from ar_control.core.forecast import forecast, naive_forecast
 from ar_control.core.problems import RuleError
 from tests.factories import D
@@ -50,6 +57,13 @@ def test_worked_example_of_the_backtest():
 	assert [(o.origin, o.total_error, o.naive_total_error) for o in result.origins] == [
 		(date(2026, 1, 31), D(0), D("33.33")),
 		(date(2026, 2, 28), D("58.33"), D("66.67")),
+	]
+	# and their own weekly WAPE: January |100-80| + |50-60| + |0-10| = 40 of 150 -> 26.67 %, naive
+	# 120 + 60 + 10 = 190 -> 126.67 %; February 20 + 40 + 10 = 70 of 120 -> 58.33 %, naive 50 + 50
+	# + 20 = 120 -> 100 %
+	assert [(o.wape, o.naive_wape) for o in result.origins] == [
+		(D("26.67"), D("126.67")),
+		(D("58.33"), D(100)),
 	]
 
 
@@ -126,3 +140,31 @@ def test_a_perfect_forecast_has_no_error_and_wape_is_never_negative(rows):
 		assert horizon.forecast.absolute_error == 0
 		assert horizon.forecast.wape in (None, D(0))
 		assert horizon.forecast.total_error in (None, D(0))
+
+
+def test_the_band_holds_the_10th_to_90th_percentile_of_what_came_in_per_unit_forecast():
+	# week 1 of ten origins: 100 forecast each, 80, 85, … 125 collected
+	origins = [
+		BacktestOrigin(date(2025, 1, 31) + timedelta(days=31 * n), (D(100),), (D(100),), (D(80 + 5 * n),))
+		for n in range(10)
+	]
+	(week1,) = backtest(origins).horizons
+	# ratios 0.80 … 1.25; 10th percentile at rank 0.9: 0.80 + 0.9 x 0.05 = 0.845; 90th at 8.1: 1.205
+	assert (week1.low, week1.high) == (D("0.8450"), D("1.2050"))
+	# the week's own bias: (1000 - 1025) / 1025
+	assert week1.forecast.bias == D("-2.44")
+	# an origin that forecast nothing for the week says nothing about its ratio
+	nothing = BacktestOrigin(date(2027, 1, 31), (D(0),), (D(0),), (D(50),))
+	assert backtest([*origins, nothing]).horizons[0].low == D("0.8450")
+	assert backtest([nothing]).horizons[0].low is None
+
+
+def test_percentiles_interpolate_between_the_nearest_ranks():
+	assert percentile([D(1), D(2), D(3), D(4), D(5)], 10) == D("1.4")
+	assert percentile([D(7)], 90) == D(7)
+	assert percentile([], 50) is None
+
+
+def test_the_mean_of_the_origins_skips_the_undefined():
+	assert mean([D("1.5"), None, D("-0.25")]) == D("0.63")
+	assert mean([None]) is None

@@ -4,10 +4,15 @@ beside the naive forecast (everyone pays on the due date).
 Backtest: for each origin o (a past month-end) the weekly forecast Fₒₖ and naive Nₒₖ made from
 the ledger at o, and what was actually collected Aₒₖ in the same weeks. Per horizon h = 1 … N:
 	WAPE(h)          Σₒ |Fₒₕ - Aₒₕ| / Σₒ Aₒₕ * 100
+	bias(h)          (Σₒ Fₒₕ - Σₒ Aₒₕ) / Σₒ Aₒₕ * 100   (of week h alone; positive = too high)
 	total error(h)   (Σₒ Σₖ≤ₕ Fₒₖ - Σₒ Σₖ≤ₕ Aₒₖ) / Σₒ Σₖ≤ₕ Aₒₖ * 100   (the bias of the
-	                 cumulative total through week h; positive = forecast too high)
-and the same for the naive forecast. A measure whose denominator (what was collected) is not
-positive is undefined and returned as ``None``, never 0; the absolute error is still given.
+	                 cumulative total through week h)
+and the same for the naive forecast. The band of week h: the 10th and 90th percentiles (linear
+between the nearest ranks) of Aₒₕ / Fₒₕ over the origins that forecast something for week h:
+what was collected came between those multiples of the forecast in 8 of 10 past weeks h. Per
+origin: the error of its total and its own weekly WAPE. A measure whose denominator (what was
+collected) is not positive is undefined and returned as ``None``, never 0; the absolute error is
+still given.
 Percentages are rounded to 2 places.
 """
 
@@ -50,6 +55,7 @@ class MethodError(NamedTuple):
 	wape                 absolute_error / Σₒ Aₒₕ * 100 (``None`` when nothing was collected)
 	cumulative_forecast  Σₒ Σₖ≤ₕ Fₒₖ
 	total_error          (cumulative_forecast - cumulative actual) / cumulative actual * 100
+	bias                 (forecast - Σₒ Aₒₕ) / Σₒ Aₒₕ * 100
 	"""
 
 	forecast: Decimal
@@ -57,18 +63,55 @@ class MethodError(NamedTuple):
 	wape: Decimal | None
 	cumulative_forecast: Decimal
 	total_error: Decimal | None
+	bias: Decimal | None = None
 
 
 class HorizonError(NamedTuple):
+	"""One horizon over every origin; ``low`` and ``high``: the band of the forecast's ratios
+	(``None`` when no origin forecast anything for the week)."""
+
 	week: int
 	actual: Decimal
 	cumulative_actual: Decimal
 	forecast: MethodError
 	naive: MethodError
+	low: Decimal | None = None
+	high: Decimal | None = None
+
+
+BAND = (10, 90)  # percentiles of actual / forecast that bound the band
+RATIO_PLACES = Decimal("0.0001")
+
+
+def percentile(values: Sequence[Decimal], q: int) -> Decimal | None:
+	"""The ``q``-th percentile of ``values``, linear between the nearest ranks (as spreadsheets
+	and numpy compute it); ``None`` of no values."""
+	if not values:
+		return None
+	ordered = sorted(values)
+	position = Decimal(q) / 100 * (len(ordered) - 1)
+	below = int(position)
+	above = min(below + 1, len(ordered) - 1)
+	return ordered[below] + (position - below) * (ordered[above] - ordered[below])
+
+
+def mean(values: Sequence[Decimal | None]) -> Decimal | None:
+	"""The mean of the defined values, to 2 places (``None`` when none is)."""
+	known = [v for v in values if v is not None]
+	return round_money(sum(known, ZERO) / len(known)) if known else None
+
+
+def band(origins: Sequence[BacktestOrigin], h: int) -> tuple[Decimal | None, Decimal | None]:
+	"""The 10th and 90th percentiles of Aₒₕ / Fₒₕ over the origins with Fₒₕ > 0 (4 places)."""
+	ratios = [o.actual[h] / o.forecast[h] for o in origins if o.forecast[h] > 0]
+	low, high = (percentile(ratios, q) for q in BAND)
+	return tuple(None if x is None else x.quantize(RATIO_PLACES) for x in (low, high))
 
 
 class OriginError(NamedTuple):
-	"""One origin over the whole horizon: totals of weeks 1 … N and their error in percent."""
+	"""One origin over the whole horizon: totals of weeks 1 … N and their error in percent, and
+	the origin's own weekly WAPE, Σₖ |Fₒₖ - Aₒₖ| / Σₖ Aₒₖ * 100 (what a mean over the origins
+	averages)."""
 
 	origin: date
 	actual: Decimal
@@ -76,6 +119,8 @@ class OriginError(NamedTuple):
 	naive: Decimal
 	total_error: Decimal | None
 	naive_total_error: Decimal | None
+	wape: Decimal | None = None
+	naive_wape: Decimal | None = None
 
 
 class Backtest(NamedTuple):
@@ -97,6 +142,11 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
 		return None
 	value = percent(part, whole)
 	return None if value is None else round_money(value)
+
+
+def _absolute(made: Sequence[Decimal], actual: Sequence[Decimal]) -> Decimal:
+	"""Σₖ |madeₖ - actualₖ|."""
+	return sum((abs(m - a) for m, a in zip(made, actual, strict=True)), ZERO)
 
 
 def check_backtest(origins: Sequence[BacktestOrigin]) -> list[Problem]:
@@ -145,6 +195,7 @@ def _method(
 		wape=_ratio(absolute, actual),
 		cumulative_forecast=cumulative,
 		total_error=_ratio(cumulative - cumulative_actual, cumulative_actual),
+		bias=_ratio(at_h - actual, actual),
 	)
 
 
@@ -162,6 +213,7 @@ def backtest(origins: Iterable[BacktestOrigin]) -> Backtest:
 
 	horizons = []
 	for h in range(weeks):
+		low, high = band(origins, h)
 		actual = sum((o.actual[h] for o in origins), ZERO)
 		cumulative = sum((sum(o.actual[: h + 1], ZERO) for o in origins), ZERO)
 		horizons.append(
@@ -171,6 +223,8 @@ def backtest(origins: Iterable[BacktestOrigin]) -> Backtest:
 				cumulative_actual=cumulative,
 				forecast=_method(origins, h, forecast_of, actual, cumulative),
 				naive=_method(origins, h, naive_of, actual, cumulative),
+				low=low,
+				high=high,
 			)
 		)
 
@@ -178,7 +232,16 @@ def backtest(origins: Iterable[BacktestOrigin]) -> Backtest:
 	for o in origins:
 		actual, fc, nv = sum(o.actual, ZERO), sum(o.forecast, ZERO), sum(o.naive, ZERO)
 		rows.append(
-			OriginError(o.origin, actual, fc, nv, _ratio(fc - actual, actual), _ratio(nv - actual, actual))
+			OriginError(
+				o.origin,
+				actual,
+				fc,
+				nv,
+				_ratio(fc - actual, actual),
+				_ratio(nv - actual, actual),
+				_ratio(_absolute(o.forecast, o.actual), actual),
+				_ratio(_absolute(o.naive, o.actual), actual),
+			)
 		)
 
 	all_actual = sum((h.actual for h in horizons), ZERO)

@@ -48,8 +48,9 @@ def require_backtest_role() -> None:
 
 
 def horizon_table(result: backtests.Backtest) -> tuple[list[str], list[list]]:
-	"""Per horizon (week) and over all weeks: what was collected, both forecasts, their WAPE and
-	the error of the cumulative total, in percent."""
+	"""Per horizon (week) and over all weeks: what was collected, both forecasts, their WAPE, the
+	week's bias and the error of the cumulative total, in percent, and the band of past errors
+	(what came in per unit forecast, 10th to 90th percentile)."""
 	headers = [
 		_("Week"),
 		_("Collected"),
@@ -57,8 +58,10 @@ def horizon_table(result: backtests.Backtest) -> tuple[list[str], list[list]]:
 		_("Due Date Forecast"),
 		_("WAPE Forecast %"),
 		_("WAPE Due Date %"),
+		_("Bias Forecast %"),
 		_("Total Error Forecast %"),
 		_("Total Error Due Date %"),
+		_("Collected per Forecast (P10-P90)"),
 	]
 	rows = [
 		[
@@ -68,8 +71,10 @@ def horizon_table(result: backtests.Backtest) -> tuple[list[str], list[list]]:
 			h.naive.forecast,
 			h.forecast.wape,
 			h.naive.wape,
+			h.forecast.bias,
 			h.forecast.total_error,
 			h.naive.total_error,
+			band_text(h),
 		]
 		for h in result.horizons
 	]
@@ -82,27 +87,77 @@ def horizon_table(result: backtests.Backtest) -> tuple[list[str], list[list]]:
 			result.wape,
 			result.naive_wape,
 			result.total_error,
+			result.total_error,
 			result.naive_total_error,
+			None,
 		]
 	)
 	return headers, rows
 
 
+def band_text(horizon: backtests.HorizonError) -> str | None:
+	if horizon.low is None or horizon.high is None:
+		return None
+	return f"{horizon.low:.2f}-{horizon.high:.2f}"
+
+
 def origin_table(result: backtests.Backtest) -> tuple[list[str], list[list]]:
-	"""Per origin: collected in the weeks after it, both forecasts, the error of each total."""
+	"""Per origin: collected in the weeks after it, both forecasts, each one's weekly WAPE and the
+	error of its total; then the means over the origins (of the WAPEs and of the signed errors:
+	the bias), and the mean of the errors' sizes."""
 	headers = [
 		_("Origin"),
 		_("Collected"),
 		_("Forecast"),
 		_("Due Date Forecast"),
+		_("WAPE Forecast %"),
+		_("WAPE Due Date %"),
 		_("Total Error Forecast %"),
 		_("Total Error Due Date %"),
 	]
+	origins = result.origins
 	rows = [
-		[str(o.origin), o.actual, o.forecast, o.naive, o.total_error, o.naive_total_error]
-		for o in result.origins
+		[
+			str(o.origin),
+			o.actual,
+			o.forecast,
+			o.naive,
+			o.wape,
+			o.naive_wape,
+			o.total_error,
+			o.naive_total_error,
+		]
+		for o in origins
 	]
+	rows.append(
+		[
+			_("Mean of Origins"),
+			None,
+			None,
+			None,
+			backtests.mean([o.wape for o in origins]),
+			backtests.mean([o.naive_wape for o in origins]),
+			backtests.mean([o.total_error for o in origins]),
+			backtests.mean([o.naive_total_error for o in origins]),
+		]
+	)
+	rows.append(
+		[
+			_("Mean Size of the Errors"),
+			None,
+			None,
+			None,
+			None,
+			None,
+			backtests.mean([_size(o.total_error) for o in origins]),
+			backtests.mean([_size(o.naive_total_error) for o in origins]),
+		]
+	)
 	return headers, rows
+
+
+def _size(value: Decimal | None) -> Decimal | None:
+	return None if value is None else abs(value)
 
 
 def format_cell(value) -> str:
