@@ -153,7 +153,7 @@ def forecast_backtest(context, company=None, from_date=None, to_date=None, weeks
 	"""Forecast cash-in as of past month-ends and compare with what was collected."""
 	from frappe.utils import strip_html
 
-	from ar_control.forecast import backtest, cash_in
+	from ar_control.forecast import accuracy, backtest, cash_in
 	from ar_control.forecast.options import BacktestOptions
 
 	frappe.init(site=get_site(context))
@@ -169,6 +169,7 @@ def forecast_backtest(context, company=None, from_date=None, to_date=None, weeks
 		try:
 			options = BacktestOptions(filters)
 			result = cash_in.run_backtest(options)
+			accuracy.keep(options, result)  # the report shows it beside the forecast
 		except frappe.ValidationError as error:
 			raise click.ClickException(strip_html(str(error))) from error
 		click.echo(

@@ -12,7 +12,7 @@ from frappe import _
 from ar_control import arguments, permissions
 from ar_control.core import backtest as backtests
 from ar_control.core.money import ZERO
-from ar_control.forecast import cash_in
+from ar_control.forecast import accuracy, cash_in
 from ar_control.forecast.options import BacktestOptions
 from ar_control.roles import CREDIT_MANAGER
 
@@ -36,6 +36,8 @@ def run(filters: arguments.Untrusted = None) -> dict:
 		"rows": [[format_cell(value) for value in row] for row in rows],
 		"origins": [str(origin) for origin in options.origins],
 		"weeks": options.weeks,
+		# over all the company's customers it becomes the accuracy the report shows
+		"kept": accuracy.keep(options, result),
 	}
 
 
