@@ -18,7 +18,8 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, getdate
 
-from ar_control import permissions
+from ar_control import user_permissions
+from ar_control.core.problems import MAX_TEXT
 
 # What a request sent to a whitelisted method: any JSON value, until the functions below have
 # checked it. Annotating such parameters ``str`` would let Frappe refuse a list with an
@@ -67,6 +68,11 @@ def text(value: object, label: str, required: bool = False, max_length: int = 14
 	return value
 
 
+def reason(value: object, label: str | None = None) -> str:
+	"""A reason or a note a user gives: required, at most :data:`MAX_TEXT` characters; stripped."""
+	return text(value, label or _("Reason"), required=True, max_length=MAX_TEXT).strip()
+
+
 def existing(doctype: str, value: object, label: str, required: bool = True) -> str | None:
 	"""The name of an existing ``doctype`` record."""
 	name = text(value, label, required=required)
@@ -81,11 +87,6 @@ def existing(doctype: str, value: object, label: str, required: bool = True) -> 
 	return name
 
 
-def existing_all(doctype: str, values: Iterable[str]) -> None:
-	for value in values:
-		existing(doctype, value, _(doctype))
-
-
 def company(value: object, required: bool = True, default: bool = False) -> str | None:
 	"""An existing company the user may see (ERPNext User Permissions on Company). With
 	``default``, an empty value means the user's default company."""
@@ -98,7 +99,7 @@ def company(value: object, required: bool = True, default: bool = False) -> str 
 		if required:
 			frappe.throw(_("Please select a company."), title=_("Company Required"), exc=InvalidArgumentError)
 		return None
-	permissions.require_company(name)
+	user_permissions.require_company(name)
 	return name
 
 

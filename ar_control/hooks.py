@@ -62,6 +62,8 @@ doc_events = {
 		"on_submit": "ar_control.overrides.payments.journal_entry",
 		"on_cancel": "ar_control.overrides.payments.journal_entry",
 	},
+	# a deleted e-mail is no longer named by the collection activities that recorded it
+	"Communication": {"on_trash": "ar_control.overrides.communication.on_trash"},
 	# credit limits, holds and collection owners are changed only by the roles that own them
 	"Customer": {"validate": "ar_control.overrides.customer.validate_customer"},
 	"Customer Group": {"validate": "ar_control.overrides.customer.validate_credit_limits"},
@@ -73,17 +75,20 @@ doc_events = {
 
 # Who sees which collection cases; their rows, activities and ladder steps follow the case
 permission_query_conditions = {
-	"Collection Case": "ar_control.collection.permissions.case_query",
-	"Collection Case Invoice": "ar_control.collection.permissions.case_invoice_query",
-	"Collection Activity": "ar_control.collection.permissions.activity_query",
-	"Collection Step Log": "ar_control.collection.permissions.step_log_query",
+	"Collection Case": "ar_control.collection.visibility.case_query",
+	"Collection Case Invoice": "ar_control.collection.visibility.case_invoice_query",
+	"Collection Activity": "ar_control.collection.visibility.activity_query",
+	"Collection Step Log": "ar_control.collection.visibility.step_log_query",
 }
 
 has_permission = {
-	"Collection Case": "ar_control.collection.permissions.case_has_permission",
-	"Collection Activity": "ar_control.collection.permissions.activity_has_permission",
-	"Collection Step Log": "ar_control.collection.permissions.step_log_has_permission",
+	"Collection Case": "ar_control.collection.visibility.case_has_permission",
+	"Collection Activity": "ar_control.collection.visibility.activity_has_permission",
+	"Collection Step Log": "ar_control.collection.visibility.step_log_has_permission",
 }
+
+# The filters the app's reports and dashboard charts share (their .js build their filters from them)
+app_include_js = "/assets/ar_control/js/filters.js"
 
 # The credit panel on the sales forms; the credit holds on the Customer
 doctype_js = {

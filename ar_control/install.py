@@ -11,11 +11,13 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from ar_control import compat
+from ar_control.core import escalation
 from ar_control.data import indexes, ledger
-from ar_control.roles import CREDIT_MANAGER, ROLES
+from ar_control.roles import CREDIT_MANAGER, MANAGERS, ROLES
+from ar_control.settings import SETTINGS, Settings
 
 # The collection owners are set by these roles (``ar_control.overrides.customer`` enforces it)
-OWNERS_READ_ONLY = "eval:!frappe.user.has_role(['Credit Manager', 'Accounts Manager', 'System Manager'])"
+OWNERS_READ_ONLY = "eval:!frappe.user.has_role([{}])".format(", ".join(f"'{role}'" for role in MANAGERS))
 
 CUSTOM_FIELDS = {
 	"Customer": [
@@ -184,7 +186,7 @@ def before_uninstall() -> None:
 
 
 EMAIL_TEMPLATES = {
-	"AR Control: Payment Reminder": {
+	escalation.REMINDER_TEMPLATE: {
 		"subject": "Payment reminder from {{ company }}: {{ invoices|length }} invoice(s) due soon",
 		"response_html": """<p>Dear {{ customer_name }},</p>
 <p>This is a friendly reminder that the following invoices from {{ company }} fall due shortly.</p>
@@ -197,7 +199,7 @@ EMAIL_TEMPLATES = {
 <p>See what is open, promise a date, dispute an invoice or pay on your page: <a href="{{ customer_link }}">{{ customer_link }}</a></p>
 <p>If you have already paid, please disregard this message. Thank you.</p>""",
 	},
-	"AR Control: Dunning Letter": {
+	escalation.DUNNING_TEMPLATE: {
 		"subject": "Overdue invoices: formal notice from {{ company }}",
 		"response_html": """<p>Dear {{ customer_name }},</p>
 <p>Despite our reminders, the following invoices are overdue. Please find our formal letter attached.</p>
@@ -241,9 +243,9 @@ def make_custom_fields() -> None:
 
 def set_default_settings() -> None:
 	"""Fill AR Control Settings with the defaults its DocType declares, once."""
-	settings = frappe.get_single("AR Control Settings")
-	settings.set_defaults_if_empty()
-	settings.save(ignore_permissions=True)
+	doc = frappe.get_single(SETTINGS)
+	Settings(doc).fill_defaults()
+	doc.save(ignore_permissions=True)
 
 
 def make_credit_manager_erpnext_credit_controller() -> None:

@@ -19,10 +19,6 @@ from ar_control.core.money import Amount
 from ar_control.core.problems import Problem, RuleError
 
 
-class InvalidSettingsError(frappe.ValidationError):
-	"""AR Control Settings hold a value the rules cannot work with."""
-
-
 def format_arg(value: object, currency: str | None = None) -> str:
 	"""Money (:class:`Amount`) in the currency; other numbers plainly, without trailing zeros."""
 	if isinstance(value, Amount) and currency:

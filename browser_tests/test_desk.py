@@ -190,6 +190,11 @@ def test_a_collector_works_the_top_case_of_the_worklist(as_user, lang):
 	)
 	dialog.locator('[data-fieldname="next_action_date"] input').fill(in_three_days)
 	dialog.locator('[data-fieldname="summary"] textarea').click()  # closes the date picker
+	# the controls set their values after a debounce: the dialog must hold both before Add
+	page.wait_for_function(
+		"(s) => cur_dialog && cur_dialog.get_value('next_action_date') && cur_dialog.get_value('summary') === s",
+		arg=summary,
+	)
 	shot(page, suffixed("collection-activity-dialog", lang))
 	dialog.locator(".btn-primary", has_text=t(lang, "Add")).click()
 	expect(page.get_by_text(t(lang, "Activity added"))).to_be_visible()
@@ -208,7 +213,14 @@ def test_a_collector_works_the_top_case_of_the_worklist(as_user, lang):
 	editor.locator('[data-fieldname="promised_date"] input').fill(in_three_days)
 	outstanding = page.evaluate("(i) => cur_frm.doc.invoices[i].outstanding_amount", index)
 	editor.locator('[data-fieldname="promised_amount"] input').fill(str(outstanding))
+	editor.locator('[data-fieldname="promised_amount"] input').blur()  # a grid's control sets on change
 	page.keyboard.press("Escape")
+	# the row holds both before the save (the grid's controls set their values after a debounce)
+	page.wait_for_function(
+		"([i, amount]) => { const row = cur_frm.doc.invoices[i];"
+		" return row.promised_date && Math.abs(row.promised_amount - amount) < 0.005 && cur_frm.is_dirty(); }",
+		arg=[index, outstanding],
+	)
 	page.keyboard.press("Control+s")
 	page.wait_for_function(
 		"(i) => !cur_frm.is_dirty() && cur_frm.doc.invoices[i].promise_status === 'Pending'", arg=index

@@ -177,6 +177,123 @@ def test_core_imports_only_the_standard_library_and_itself(path):
 		assert allowed, f"{path.name} imports {module}: core must not depend on frappe, erpnext or other apps"
 
 
+# --- the layers -----------------------------------------------------------------------------------
+
+# The app's layers, lowest first (README, *Architecture*): a module imports only from its own
+# folder or from a lower layer. ``ar_control`` is the Frappe module folder (DocType controllers,
+# reports, chart sources); the tests are no layer.
+LAYERS = (
+	("core",),
+	("compat", "roles"),
+	("utils", "messages", "records", "user_permissions"),
+	("arguments", "settings", "evidence"),
+	("data",),
+	("credit", "kpi", "forecast"),
+	("collection", "provision"),
+	("portal",),
+	("ar_control", "overrides", "tasks", "api", "patches", "install", "www", "demo"),
+	("benchmarks",),
+	("commands",),
+)
+LAYER_OF = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}
+
+
+def app_modules() -> dict[str, Path]:
+	"""Every module of the app but the tests, by dotted name."""
+	found = {}
+	for path in APP.rglob("*.py"):
+		relative = path.relative_to(ROOT).with_suffix("")
+		if "tests" in relative.parts or path.name.startswith("test_"):
+			continue
+		parts = relative.parts[:-1] if path.name == "__init__.py" else relative.parts
+		found[".".join(parts)] = path
+	return found
+
+
+def part_of(module: str) -> str:
+	return module.split(".")[1] if module.count(".") else "__init__"
+
+
+def app_imports(path: Path, modules: dict[str, Path]) -> set[str]:
+	"""The app's modules ``path`` imports, anywhere in it (a function's import counts too)."""
+	found = set()
+	for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+		names = []
+		if isinstance(node, ast.Import):
+			names = [alias.name for alias in node.names]
+		elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+			names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+		found.update(name for name in names if name in modules)
+	return found
+
+
+def test_every_import_runs_down_the_layers():
+	modules = app_modules()
+	upward = []
+	for name, path in modules.items():
+		for target in app_imports(path, modules):
+			source_part, target_part = part_of(name), part_of(target)
+			if "__init__" in (source_part, target_part) or source_part == target_part:
+				continue
+			if LAYER_OF[target_part] >= LAYER_OF[source_part]:
+				upward.append(f"{name} -> {target}")
+	assert set(LAYER_OF) >= {part_of(name) for name in modules} - {"__init__", "hooks"}
+	assert upward == []
+
+
+def test_no_module_imports_itself_through_others():
+	modules = app_modules()
+	graph = {name: app_imports(path, modules) - {name} for name, path in modules.items()}
+	state: dict[str, int] = {}
+	cycles = []
+
+	def visit(name: str, trail: list[str]) -> None:
+		state[name] = 1
+		for target in sorted(graph[name]):
+			if state.get(target) == 1:
+				cycles.append(" -> ".join([*trail[trail.index(target) :], target]))
+			elif target not in state:
+				visit(target, [*trail, target])
+		state[name] = 2
+
+	for name in sorted(graph):
+		if name not in state:
+			visit(name, [name])
+	assert cycles == []
+
+
+# --- the defaults live in the core ---------------------------------------------------------------
+
+
+def field_defaults(doctype: str) -> dict[str, str]:
+	return {f["fieldname"]: f["default"] for f in APP_DOCTYPES[doctype]["fields"] if "default" in f}
+
+
+def test_the_settings_forms_start_from_the_core_defaults():
+	"""A DocType's field default is Frappe's to show on a new form; the value the code falls
+	back to is the core's. They are the same value."""
+	from ar_control.core import aging, escalation, period, portal, provision
+
+	settings = field_defaults("AR Control Settings")
+	assert aging.parse_buckets(settings["aging_buckets"]) == aging.DEFAULT_BUCKETS
+	assert settings["aging_based_on"] == aging.Basis.DUE_DATE.value
+	assert int(settings["coordination_period_days"]) == aging.DEFAULT_STAGES.coordination_days
+	assert int(settings["history_months"]) == period.HISTORY_MONTHS
+	page = portal.PagePolicy()
+	assert int(settings["link_valid_days"]) == page.link_days
+	assert int(settings["promise_horizon_days"]) == page.promise_horizon_days
+	assert int(settings["attachment_max_kb"]) == page.attachment_max_kb
+	assert portal.parse_lines(settings["dispute_reasons"]) == page.dispute_reasons
+	assert portal.parse_types(settings["attachment_types"]) == page.attachment_types
+	policy = field_defaults("AR Provision Policy")
+	assert policy["method"] == provision.AGING_MATRIX
+	assert int(policy["lookback_months"]) == period.HISTORY_MONTHS
+	level = APP_DOCTYPES["AR Collection Level"]
+	options = next(f["options"] for f in level["fields"] if f["fieldname"] == "action").split("\n")
+	assert [a for a in options if a] == [a.value for a in escalation.Action]
+	assert {lvl.action.value for lvl in escalation.DEFAULT_LADDER} <= set(options)
+
+
 def test_pyproject_admits_frappe_and_erpnext_15_and_16_and_is_bounded_above():
 	from packaging.specifiers import SpecifierSet
 

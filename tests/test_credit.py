@@ -347,3 +347,11 @@ def test_document_exposure_counts_only_lines_no_earlier_document_counts():
 	# a POS invoice paid at once adds only what is left unpaid, never a negative amount
 	assert document_exposure([DocumentLine(D(1000))], D(1000), D(1180), paid=D(1000)) == D(180)
 	assert document_exposure([DocumentLine(D(1000))], D(1000), D(1180), paid=D(2000)) == 0
+
+
+def test_the_unbilled_part_of_an_order_is_what_erpnext_has_not_billed_of_its_grand_total():
+	from ar_control.core.credit import unbilled_order
+
+	assert unbilled_order(D("1000.50"), D("37.5")) == D("625.3125")
+	assert unbilled_order(D("1000"), D("100")) == 0
+	assert unbilled_order(D("1000"), D(0)) == D("1000")

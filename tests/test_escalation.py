@@ -5,11 +5,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ar_control.core.escalation import Action, Level, Promise, apply_plan, check_ladder, plan, promise_kept
+from ar_control.core.escalation import Action, Level, Promise, check_ladder, plan, promise_kept
 from ar_control.core.problems import RuleError
 from tests.factories import D, make_ladder, make_ladder_item
 
 DUE = date(2026, 6, 1)
+
+
+def carried_out(items, done, result):
+	"""The state the ladder records after doing a plan: its steps in the step log, its broken
+	promises marked broken (so no promise is pending on them any more)."""
+	broken = {b.invoice for b in result.broken_promises}
+	new_items = [item._replace(promise=None) if item.invoice in broken else item for item in items]
+	return new_items, set(done) | {step.key for step in result.steps}
 
 
 def codes(result):
@@ -21,6 +29,15 @@ def test_reminder_three_days_before_due():
 	assert codes(plan([make_ladder_item()], make_ladder(), set(), date(2026, 5, 29))) == [
 		("SINV-1", "reminder")
 	]
+
+
+def test_the_default_ladder_is_a_valid_ladder_of_the_seed_documents():
+	from ar_control.core.escalation import DEFAULT_LADDER
+
+	levels = [Level(str(i), t.title, t.days, t.action) for i, t in enumerate(DEFAULT_LADDER)]
+	assert check_ladder(levels) == []
+	assert [t.action for t in DEFAULT_LADDER] == list(Action)
+	assert DEFAULT_LADDER[0].days < 0  # the effort shifted forward: a reminder before the due date
 
 
 def test_call_the_day_after_due_once_the_reminder_is_done():
@@ -146,7 +163,7 @@ ladder_items = st.lists(
 def test_applying_a_plan_and_planning_again_on_the_same_day_yields_nothing_new(items, day, grace):
 	today = DUE + timedelta(days=day)
 	first = plan(items, make_ladder(), set(), today, grace)
-	items2, done = apply_plan(items, set(), first)
+	items2, done = carried_out(items, set(), first)
 	again = plan(items2, make_ladder(), done, today, grace)
 	assert again.steps == ()
 	assert again.broken_promises == ()
@@ -171,7 +188,7 @@ def test_a_run_killed_halfway_is_completed_by_the_next_without_doubling_or_skipp
 def test_days_later_never_undo_a_level_and_never_repeat_one(items, day):
 	today = DUE + timedelta(days=day)
 	first = plan(items, make_ladder(), set(), today)
-	_items, done = apply_plan(items, set(), first)
+	_items, done = carried_out(items, set(), first)
 	later = plan(items, make_ladder(), done, today + timedelta(days=30))
 	assert done.isdisjoint(s.key for s in later.steps)
 
@@ -217,6 +234,13 @@ def test_priority_is_overdue_amount_times_expected_loss_by_age():
 	assert result.loss_percent == D("40.00")
 	assert result.score == D("600.00")
 	assert priority([], TODAY, DEFAULT_RECOVERY).loss_percent is None
+
+
+def test_the_expected_loss_rounds_half_up_like_every_amount():
+	half = [RecoveryStep(0, D(50))]
+	result = priority([CaseItem("A", TODAY - timedelta(days=10), D("0.25"))], TODAY, half)
+	assert result.expected_loss == D("0.13")  # 0.125: half up, not half to even (0.12)
+	assert result.loss_percent == D("52.00")
 
 
 def test_a_finer_curve_ranks_older_debt_first():

@@ -6,16 +6,16 @@ from hypothesis import strategies as st
 from ar_control.core.holds import (
 	ASSESSMENT_SOURCES,
 	Hold,
-	Source,
+	HoldSource,
 	already_held,
 	check_reason,
 	covering,
 	to_release,
 )
 
-MANUAL_ALL = Hold("CH-1", Source.MANUAL, "Fraud check", None)
-LADDER_A = Hold("CH-2", Source.COLLECTION_LADDER, "60 days overdue", "A", "CC-1")
-NO_CREDIT_B = Hold("CH-3", Source.NO_CREDIT, "Limit 0", "B", "CA-7")
+MANUAL_ALL = Hold("CH-1", HoldSource.MANUAL, "Fraud check", None)
+LADDER_A = Hold("CH-2", HoldSource.COLLECTION_LADDER, "60 days overdue", "A", "CC-1")
+NO_CREDIT_B = Hold("CH-3", HoldSource.NO_CREDIT, "Limit 0", "B", "CA-7")
 
 
 def test_a_hold_of_every_company_covers_each_company():
@@ -26,26 +26,26 @@ def test_a_hold_of_every_company_covers_each_company():
 
 def test_the_ladder_releases_its_own_hold_of_the_company_and_nothing_else():
 	holds = [MANUAL_ALL, LADDER_A, NO_CREDIT_B]
-	assert to_release(holds, {Source.COLLECTION_LADDER}, "A") == [LADDER_A]
-	assert to_release(holds, {Source.COLLECTION_LADDER}, "B") == []
+	assert to_release(holds, {HoldSource.COLLECTION_LADDER}, "A") == [LADDER_A]
+	assert to_release(holds, {HoldSource.COLLECTION_LADDER}, "B") == []
 
 
 def test_cancelling_an_assessment_releases_only_the_hold_it_set():
-	other = Hold("CH-4", Source.NO_CREDIT, "Limit 0", "B", "CA-9")
+	other = Hold("CH-4", HoldSource.NO_CREDIT, "Limit 0", "B", "CA-9")
 	assert to_release([NO_CREDIT_B, other], ASSESSMENT_SOURCES, "B", reference="CA-7") == [NO_CREDIT_B]
 	# a newer approval of the company ends every assessment hold of that company
 	assert to_release([NO_CREDIT_B, other], ASSESSMENT_SOURCES, "B") == [NO_CREDIT_B, other]
 
 
 def test_a_company_release_never_lifts_a_hold_of_every_company():
-	assert to_release([MANUAL_ALL], {Source.MANUAL}, "A") == []
-	assert to_release([MANUAL_ALL], {Source.MANUAL}, None) == [MANUAL_ALL]
+	assert to_release([MANUAL_ALL], {HoldSource.MANUAL}, "A") == []
+	assert to_release([MANUAL_ALL], {HoldSource.MANUAL}, None) == [MANUAL_ALL]
 
 
 def test_placing_the_same_hold_twice_is_a_no_op():
-	assert already_held([LADDER_A], Source.COLLECTION_LADDER, "A", "CC-1") == LADDER_A
-	assert already_held([LADDER_A], Source.COLLECTION_LADDER, "B", "CC-1") is None
-	assert already_held([LADDER_A], Source.MANUAL, "A", "CC-1") is None
+	assert already_held([LADDER_A], HoldSource.COLLECTION_LADDER, "A", "CC-1") == LADDER_A
+	assert already_held([LADDER_A], HoldSource.COLLECTION_LADDER, "B", "CC-1") is None
+	assert already_held([LADDER_A], HoldSource.MANUAL, "A", "CC-1") is None
 
 
 def test_a_reason_is_required_and_bounded():
@@ -60,7 +60,7 @@ holds_strategy = st.lists(
 	st.builds(
 		Hold,
 		name=st.uuids().map(str),
-		source=st.sampled_from(list(Source)),
+		source=st.sampled_from(list(HoldSource)),
 		reason=st.just("r"),
 		company=st.sampled_from([None, "A", "B"]),
 		reference=st.sampled_from([None, "X", "Y"]),
@@ -69,7 +69,9 @@ holds_strategy = st.lists(
 )
 
 
-@given(holds_strategy, st.sets(st.sampled_from(list(Source)), min_size=1), st.sampled_from([None, "A", "B"]))
+@given(
+	holds_strategy, st.sets(st.sampled_from(list(HoldSource)), min_size=1), st.sampled_from([None, "A", "B"])
+)
 def test_releasing_some_sources_never_lifts_a_hold_of_another_source(holds, sources, company):
 	released = to_release(holds, sources, company)
 	assert all(hold.source in sources for hold in released)

@@ -150,7 +150,7 @@ def _page_largest(company, as_of):
 	from werkzeug.test import EnvironBuilder
 	from werkzeug.wrappers import Request
 
-	from ar_control.portal import links
+	from ar_control.collection import links
 
 	customer = _customers(company)["largest"]
 	key = links.make(customer, company, "benchmark").rsplit("key=", 1)[1]

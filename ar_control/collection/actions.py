@@ -15,12 +15,11 @@ import frappe
 from frappe import _
 from frappe.utils import escape_html, flt, fmt_money, formatdate
 
-from ar_control.collection import data
+from ar_control.collection import data, links
 from ar_control.core.escalation import Action, Level, Step
-from ar_control.core.holds import Source
+from ar_control.core.holds import HoldSource
 from ar_control.credit import holds
-from ar_control.credit.holds import HOLD
-from ar_control.portal import links
+from ar_control.data.holds import HOLD
 
 
 class Outcome(NamedTuple):
@@ -402,7 +401,7 @@ def credit_hold(level: Level, row, steps: list[Step], ctx: Context, settings) ->
 	reference = ("Collection Case", ctx.case.name) if ctx.case else None
 	if ctx.case:
 		frappe.db.set_value("Collection Case", ctx.case.name, "hold_level_days", level.days)
-	hold = holds.place(ctx.customer, ctx.company, Source.COLLECTION_LADDER, why, reference)
+	hold = holds.place(ctx.customer, ctx.company, HoldSource.COLLECTION_LADDER, why, reference)
 	if hold:
 		return Outcome("Done", _("Credit hold {0}: {1}").format(hold, why), "System Step", HOLD, hold)
 	summary = _("Customer already on the ladder's credit hold; level {0} reached by {1}.").format(

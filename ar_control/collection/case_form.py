@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import escape_html, flt, getdate
+from frappe.utils import flt, getdate
 
 from ar_control import arguments, utils
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import cases, data
 from ar_control.core import escalation
-from ar_control.core import holds as rules
-from ar_control.core.holds import Source
 from ar_control.credit import holds
+from ar_control.evidence import add_activity
+from ar_control.roles import MANAGERS
+from ar_control.settings import get_settings
 
 
 class DuplicateCaseError(frappe.ValidationError):
@@ -39,15 +39,14 @@ def refuse_second_open_case(doc) -> None:
 		)
 
 
-# Who owns a case decides who sees it: only these roles reassign it
+# Who owns a case decides who sees it: only the managers reassign it
 OWNER_FIELDS = ("collector", "finance_owner", "sales_person", "sales_person_user")
-REASSIGNING_ROLES = {"Credit Manager", "Accounts Manager", "System Manager"}
 
 
 def refuse_reassignment(doc) -> None:
 	"""A collector, finance or sales user works a case; a Credit or Accounts Manager reassigns it."""
 	before = doc.get_doc_before_save()
-	if before is None or set(frappe.get_roles()) & REASSIGNING_ROLES:
+	if before is None or set(frappe.get_roles()) & set(MANAGERS):
 		return
 	changed = [field for field in OWNER_FIELDS if (doc.get(field) or None) != (before.get(field) or None)]
 	if changed:
@@ -139,7 +138,7 @@ def log_changes(doc) -> None:
 		if row.promise_status == "Pending" and (
 			not old or old.promise_status != "Pending" or old.promised_date != row.promised_date
 		):
-			cases.add_activity(
+			add_activity(
 				doc.name,
 				"Note",
 				_("Promise to pay {0} on {1} by {2}.").format(
@@ -151,7 +150,7 @@ def log_changes(doc) -> None:
 				sales_invoice=row.sales_invoice,
 			)
 		if row.disputed and not (old and old.disputed):
-			cases.add_activity(
+			add_activity(
 				doc.name,
 				"Note",
 				# the reason as the saved row holds it (Frappe sanitised it in the save)
@@ -160,7 +159,7 @@ def log_changes(doc) -> None:
 				sales_invoice=row.sales_invoice,
 			)
 		if old and old.disputed and not row.disputed:
-			cases.add_activity(
+			add_activity(
 				doc.name,
 				"Note",
 				_("Dispute on {0} resolved; the invoice is back on the ladder.").format(row.sales_invoice),
@@ -182,14 +181,11 @@ def release_credit_hold(doc, reason: object) -> list[str]:
 	"""The case's button: release the ladder's hold of the case's customer and company (a Credit
 	Manager, with a reason). Holds of other sources are released on their own record."""
 	holds.require_credit_manager()
-	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
-	ladder_holds = rules.to_release(holds.active(doc.customer), {Source.COLLECTION_LADDER}, doc.company)
-	if not ladder_holds:
+	released = cases.release_ladder_hold(doc.customer, doc.company, arguments.reason(reason))
+	if not released:
 		frappe.throw(
 			_("{0} is not on the collection ladder's credit hold in {1}.").format(doc.customer, doc.company),
 			title=_("Not on Hold"),
 			exc=holds.InvalidCreditHoldError,
 		)
-	for hold in ladder_holds:
-		holds.release(hold.name, reason.strip())
-	return [hold.name for hold in ladder_holds]
+	return released

@@ -12,19 +12,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import frappe
 from frappe import _
 from frappe.utils import flt, getdate
 
 from ar_control import utils
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import data
 from ar_control.core import escalation
-from ar_control.core.holds import Source
+from ar_control.core.holds import HoldSource
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.credit import holds
+from ar_control.data import holds as holds_data
+from ar_control.evidence import add_activity
+from ar_control.settings import get_settings
 from ar_control.utils import commit
 
 ROW_FIELDS = (
@@ -332,42 +334,14 @@ def update_rows(doc, rows: list) -> None:
 			doc.append("invoices", values)
 
 
-def add_activity(case: str, activity_type: str, summary: str, **fields) -> str:
-	"""Append a line to the case's evidence file."""
-	doc = frappe.get_doc(
-		{
-			"doctype": "Collection Activity",
-			"collection_case": case,
-			"activity_type": activity_type,
-			# on the app's "today" (the demo and the tests move it), at the time of day it happens
-			"activity_date": datetime.combine(utils.today(), frappe.utils.now_datetime().time()),
-			"user": frappe.session.user,
-			"summary": summary,
-			**fields,
-		}
-	)
-	doc.flags.ignore_permissions = True
-	doc.insert(ignore_permissions=True)
-	return doc.name
-
-
 def release_ladder_holds(
 	today: date, settings, pairs: list[tuple[str, str]] | None = None, found: dict | None = None
 ) -> list[tuple[str, str]]:
 	"""Release the ladder's holds once nothing of the customer in that company is overdue past
 	the credit-hold level; other holds stay."""
-	hold = frappe.qb.DocType(holds.HOLD)
-	query = (
-		frappe.qb.from_(hold)
-		.select(hold.customer, hold.company)
-		.distinct()
-		.where((hold.status == holds.ACTIVE) & (hold.source == Source.COLLECTION_LADDER.value))
+	held = holds_data.held_by(
+		HoldSource.COLLECTION_LADDER, None if pairs is None else {customer for customer, _company in pairs}
 	)
-	if pairs is not None:
-		if not pairs:
-			return []
-		query = query.where(hold.customer.isin({customer for customer, _company in pairs}))
-	held = {(row[0], row[1]) for row in query.run()}
 	if pairs is not None:
 		held &= set(pairs)
 	if not held:
@@ -388,10 +362,11 @@ def release_ladder_holds(
 	}
 	released = sorted(held - still_overdue)
 	for customer, company in released:
-		holds.release_own(
-			customer,
-			company,
-			{Source.COLLECTION_LADDER},
-			_("Nothing is overdue past the credit-hold level any more."),
-		)
+		release_ladder_hold(customer, company, _("Nothing is overdue past the credit-hold level any more."))
 	return released
+
+
+def release_ladder_hold(customer: str, company: str, reason: str) -> list[str]:
+	"""Release the ladder's hold of the customer in the company (the ladder itself, or a Credit
+	Manager on the case); the holds of other sources stay. Returns the holds released."""
+	return holds.release_own(customer, company, {HoldSource.COLLECTION_LADDER}, reason)

@@ -21,15 +21,15 @@ from datetime import date, timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate, now_datetime
+from frappe.utils import getdate, now_datetime
 
-from ar_control import arguments, messages, permissions, records, utils
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control import arguments, evidence, messages, records, utils
 from ar_control.arguments import Untrusted
 from ar_control.collection import actions, cases, data
 from ar_control.core import escalation
 from ar_control.core.money import to_decimal
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_MANAGER, require_role
+from ar_control.settings import get_settings
 from ar_control.utils import commit
 
 # The scheduler kills a long job after 1500 s; the ladder stops well before and continues in a
@@ -191,7 +191,7 @@ def continuation_job_id(today: date, slice_no: int, company: str | None = None) 
 
 def plan(today: date, settings, levels: list[escalation.Level], company: str | None = None):
 	earliest = min(level.days for level in levels)
-	start = getdate(settings.ladder_start_date) if settings.ladder_start_date else None
+	start = settings.ladder_start_date
 	# only the customers with something to do today (one query), with all their open invoices
 	candidates, found = data.ladder_candidates(today, levels, start, company)
 	invoices = {
@@ -227,7 +227,7 @@ def plan(today: date, settings, levels: list[escalation.Level], company: str | N
 			)
 		)
 	state = data.step_state(invoices)
-	result = escalation.plan(items, levels, state.done, today, cint(settings.promise_grace_days))
+	result = escalation.plan(items, levels, state.done, today, settings.promise_grace_days)
 	return result, invoices, state
 
 
@@ -273,7 +273,7 @@ def execute(key, steps, broken, today: date, settings, state) -> list[str]:
 		row = settings.level_row(level.code)
 		outcome = actions.perform(level, row, live, ctx, settings) if live else None
 		if case and outcome:
-			cases.add_activity(
+			evidence.add_activity(
 				case.name,
 				outcome.activity_type,
 				outcome.summary,
@@ -285,7 +285,7 @@ def execute(key, steps, broken, today: date, settings, state) -> list[str]:
 			)
 		superseded = [s for s in level_steps if s.superseded]
 		if case and superseded:
-			cases.add_activity(
+			evidence.add_activity(
 				case.name,
 				"System Step",
 				_("{0} not done for {1}: a later level is due as well.").format(
@@ -315,7 +315,7 @@ def mark_promise_broken(case, promise: escalation.BrokenPromise) -> None:
 	frappe.qb.update(item).set(item.promise_status, "Broken").where(
 		(item.parent == case.name) & (item.sales_invoice == promise.invoice)
 	).run()
-	cases.add_activity(
+	evidence.add_activity(
 		case.name,
 		"System Step",
 		_("Promise to pay {0} by {1} on {2} broken: {3} paid since.").format(
@@ -396,11 +396,11 @@ def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
 	"""Have the next ladder run do a recorded step again (a letter that never arrived, a call
 	that was not made). The step record stays; the request is a new record naming it, and the
 	step done again is recorded under the next attempt, once."""
-	permissions.require_role(
+	require_role(
 		{CREDIT_MANAGER}, _("Only a user with the Credit Manager role can have a ladder step done again.")
 	)
 	step = arguments.existing(STEP_LOG, step, _("Collection Step Log"))
-	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
+	reason = arguments.reason(reason)
 	frappe.has_permission(STEP_LOG, "read", step, throw=True)
 	record = frappe.db.get_value(STEP_LOG, step, "*", as_dict=True)
 	if record.outcome == data.REDO_REQUESTED:
@@ -427,7 +427,7 @@ def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
 			"outcome": data.REDO_REQUESTED,
 			"attempt": attempt,
 			"redo_of": step,
-			"reason": reason.strip(),
+			"reason": reason,
 		}
 	)
 	try:
@@ -437,11 +437,11 @@ def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
 			_("A redo of this step is already pending; the next ladder run does it."), exc=InvalidRedoError
 		)
 	if record.collection_case:
-		cases.add_activity(
+		evidence.add_activity(
 			record.collection_case,
 			"Note",
 			_("{0} on {1} is to be done again on the next ladder run: {2}").format(
-				record.level_title, record.sales_invoice, reason.strip()
+				record.level_title, record.sales_invoice, reason
 			),
 			sales_invoice=record.sales_invoice,
 		)
@@ -452,7 +452,7 @@ def redo_step(step: Untrusted = None, reason: Untrusted = None) -> str:
 def preview(company: Untrusted = None) -> list[str]:
 	"""What the ladder would do today (a Credit Manager's look ahead: nothing is done or written);
 	one line per step, as ``bench ar-control run-ladder --dry-run`` prints them."""
-	permissions.require_role(
+	require_role(
 		{CREDIT_MANAGER}, _("Only a user with the Credit Manager role can look at the ladder's plan.")
 	)
 	company = arguments.company(company, required=False)

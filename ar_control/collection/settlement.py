@@ -17,7 +17,9 @@ import frappe
 from frappe import _
 from frappe.utils import fmt_money
 
+from ar_control import evidence
 from ar_control.collection import cases
+from ar_control.core.escalation import CLOSED
 from ar_control.utils import commit, log_error
 
 PENDING = "ar_control_settlements"
@@ -92,7 +94,7 @@ def settle(item: Settlement) -> None:
 	for customer, company in item.pairs:
 		case = case_for(customer, company, invoices, fall_back=not item.only_cases_of_invoices)
 		if case:
-			cases.add_activity(
+			evidence.add_activity(
 				case,
 				"System Step",
 				summary(doc, invoices, item.cancelled),
@@ -125,7 +127,7 @@ def case_for(customer: str, company: str, invoices: list[str], fall_back: bool =
 		return None
 	return frappe.db.get_value(
 		"Collection Case",
-		{"customer": customer, "company": company, "status": ("not in", list(cases.escalation.CLOSED))},
+		{"customer": customer, "company": company, "status": ("not in", list(CLOSED))},
 	)
 
 

@@ -72,6 +72,11 @@ class Buckets(NamedTuple):
 		"""The buckets' names in English."""
 		return tuple(label.english() for label in self.label_messages())
 
+	@property
+	def text(self) -> str:
+		"""The boundaries as a user writes them: ``30, 60, 90, 120`` (see :func:`parse_buckets`)."""
+		return ", ".join(str(b) for b in self.boundaries)
+
 	def index(self, age: int) -> int | None:
 		"""The bucket of an item of this age; ``None`` when it is not yet due (age < 0)."""
 		if age < 0:

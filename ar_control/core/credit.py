@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ar_control.core.money import HUNDRED, ZERO, Amount, round_money
+from ar_control.core.period import HISTORY_MONTHS
 from ar_control.core.problems import Message, Problem, RuleError, _, raise_if
 
 # ---------------------------------------------------------------------------------------------
@@ -306,6 +307,16 @@ class Exposure(NamedTuple):
 		return self.this_document if self.increase is None else self.increase
 
 
+def unbilled_order(grand_total, per_billed):
+	"""The part of a Sales Order not billed yet, as ERPNext counts it:
+	grand total x (100 - percent billed) / 100.
+
+	One definition for both readers: the credit check applies it to the order it checks
+	(``Decimal``), the exposure query to the customer's other orders (query-builder columns,
+	whose arithmetic makes the same SQL expression)."""
+	return grand_total * (HUNDRED - per_billed) / HUNDRED
+
+
 class DocumentLine(NamedTuple):
 	"""A line of the document being checked: its net amount and whether an earlier submitted
 	document (the order it was made from, or the delivery it bills) already counts it."""
@@ -494,6 +505,7 @@ class PaymentHistory(NamedTuple):
 	average_days_to_pay amount-weighted mean of (settled_on - posting_date) over settled ones
 	average_days_late   amount-weighted mean of max(0, settled_on or as_of - due_date) over judged
 	worst_days_late     the largest such lateness
+	months              how many months the window spans
 	"""
 
 	invoices: int
@@ -505,9 +517,12 @@ class PaymentHistory(NamedTuple):
 	average_days_to_pay: Decimal | None
 	average_days_late: Decimal | None
 	worst_days_late: int
+	months: int = HISTORY_MONTHS
 
 
-def payment_history(invoices: Sequence[HistoryInvoice], as_of: date, months: int = 12) -> PaymentHistory:
+def payment_history(
+	invoices: Sequence[HistoryInvoice], as_of: date, months: int = HISTORY_MONTHS
+) -> PaymentHistory:
 	"""Summarise an invoice history (see :class:`PaymentHistory` for each figure)."""
 	billed = sum((inv.amount for inv in invoices), ZERO)
 	judged = late = worst = 0
@@ -537,6 +552,7 @@ def payment_history(invoices: Sequence[HistoryInvoice], as_of: date, months: int
 		average_days_to_pay=round_money(paid_days / paid_weight) if paid_weight else None,
 		average_days_late=round_money(late_days / late_weight) if late_weight else None,
 		worst_days_late=worst,
+		months=months,
 	)
 
 
@@ -574,8 +590,8 @@ def behaviour_score(
 	if not history.judged:
 		return _clamp_score(no_history_score), Message(
 			"no_history",
-			_("No invoice of the last 12 months can be judged yet: default score {0}."),
-			(no_history_score,),
+			_("No invoice of the last {0} months can be judged yet: default score {1}."),
+			(history.months, no_history_score),
 		)
 	if basis is Basis.ON_TIME_SHARE:
 		share = history.late_share or ZERO

@@ -35,7 +35,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from ar_control.core.money import ZERO
+from ar_control.core.money import HUNDRED, ZERO, round_money
 from ar_control.core.problems import Problem, _, raise_if
 
 
@@ -63,6 +63,33 @@ class Level(NamedTuple):
 	days: int
 	action: Action
 	min_amount: Decimal = ZERO
+
+
+# The e-mail templates of the default ladder (the app installs them; the user may edit them)
+REMINDER_TEMPLATE = "AR Control: Payment Reminder"
+DUNNING_TEMPLATE = "AR Control: Dunning Letter"
+
+
+class LevelTemplate(NamedTuple):
+	"""A level of the default ladder, as a row of the settings holds it."""
+
+	title: str
+	days: int
+	action: Action
+	assign_to: str
+	email_template: str | None = None
+
+
+# The seed documents' ladder: remind before the due date, then call, write a formal letter, stop
+# supply, hand over to legal, propose the write-off; sales, finance and credit take over in turn.
+DEFAULT_LADDER = (
+	LevelTemplate("Payment reminder", -3, Action.REMINDER_EMAIL, "Sales Person", REMINDER_TEMPLATE),
+	LevelTemplate("Call the customer", 1, Action.CALL_TASK, "Collector"),
+	LevelTemplate("Formal dunning letter", 15, Action.DUNNING_LETTER, "Finance Owner", DUNNING_TEMPLATE),
+	LevelTemplate("Credit hold", 30, Action.CREDIT_HOLD, "Credit Manager"),
+	LevelTemplate("Legal or agency hand-over", 60, Action.LEGAL_HANDOVER, "Credit Manager"),
+	LevelTemplate("Write-off proposal", 180, Action.WRITE_OFF_PROPOSAL, "Credit Manager"),
+)
 
 
 def check_ladder(levels: Sequence[Level]) -> list[Problem]:
@@ -298,19 +325,6 @@ def check_redo(state: StepState, invoice: str, level: str, attempt: int) -> list
 	return []
 
 
-def apply_plan(
-	items: Sequence[LadderItem], done: Collection[tuple[str, str]], result: Plan
-) -> tuple[list[LadderItem], set[tuple[str, str]]]:
-	"""The state after a plan was carried out: its steps are done, broken promises are cleared.
-
-	This is what the Frappe layer records (step log rows, promise status); planning again on
-	the same day with this state returns no steps.
-	"""
-	broken = {b.invoice for b in result.broken_promises}
-	new_items = [item._replace(promise=None) if item.invoice in broken else item for item in items]
-	return new_items, set(done) | {step.key for step in result.steps}
-
-
 # ---------------------------------------------------------------------------------------------
 # The collection case: worklist priority, status, next action
 # ---------------------------------------------------------------------------------------------
@@ -386,7 +400,8 @@ class CasePriority(NamedTuple):
 def priority(items: Iterable[CaseItem], today: date, steps: Sequence[RecoveryStep]) -> CasePriority:
 	"""score = sum over overdue invoices of outstanding * (100 - recoverable(days overdue)) / 100.
 
-	Rounded to the cent; ``loss_percent`` = expected loss / overdue (the weighted loss rate).
+	Rounded half up to the cent, as every amount is (``core.money.round_money``); ``loss_percent``
+	= expected loss / overdue (the weighted loss rate), rounded the same way.
 	"""
 	raise_if(check_recovery(steps))
 	overdue = loss = ZERO
@@ -396,10 +411,8 @@ def priority(items: Iterable[CaseItem], today: date, steps: Sequence[RecoverySte
 			continue
 		overdue += item.outstanding
 		loss += item.outstanding * (Decimal(100) - recoverable(days, steps)) / Decimal(100)
-	loss = loss.quantize(Decimal("0.01"))
-	return CasePriority(
-		overdue, loss, (loss / overdue * 100).quantize(Decimal("0.01")) if overdue else None, loss
-	)
+	loss = round_money(loss)
+	return CasePriority(overdue, loss, round_money(loss / overdue * HUNDRED) if overdue else None, loss)
 
 
 OPEN = "Open"

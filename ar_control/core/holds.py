@@ -19,10 +19,10 @@ import enum
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from ar_control.core.problems import Problem, _
+from ar_control.core.problems import MAX_TEXT, Problem, _
 
 
-class Source(enum.Enum):
+class HoldSource(enum.Enum):
 	MANUAL = "Manual"
 	NO_CREDIT = "No Credit"
 	ASSESSMENT_EXPIRED = "Assessment Expired"
@@ -30,14 +30,14 @@ class Source(enum.Enum):
 
 
 # The sources an assessment owns: a newer approval of the same customer and company ends them.
-ASSESSMENT_SOURCES = frozenset({Source.NO_CREDIT, Source.ASSESSMENT_EXPIRED})
+ASSESSMENT_SOURCES = frozenset({HoldSource.NO_CREDIT, HoldSource.ASSESSMENT_EXPIRED})
 
 
 class Hold(NamedTuple):
 	"""One active hold. ``company`` ``None`` covers every company."""
 
 	name: str
-	source: Source
+	source: HoldSource
 	reason: str
 	company: str | None = None
 	reference: str | None = None  # the document that set it (an assessment, a case)
@@ -52,19 +52,21 @@ def covering(holds: Iterable[Hold], company: str) -> list[Hold]:
 	return [hold for hold in holds if covers(hold, company)]
 
 
-def same_scope(hold: Hold, source: Source, company: str | None, reference: str | None) -> bool:
+def same_scope(hold: Hold, source: HoldSource, company: str | None, reference: str | None) -> bool:
 	"""Whether ``hold`` is the hold ``source`` would place for ``company`` and ``reference``."""
 	return hold.source is source and hold.company == company and hold.reference == reference
 
 
-def already_held(holds: Iterable[Hold], source: Source, company: str | None, reference=None) -> Hold | None:
+def already_held(
+	holds: Iterable[Hold], source: HoldSource, company: str | None, reference=None
+) -> Hold | None:
 	"""The active hold that makes placing this one a no-op, if any."""
 	return next((hold for hold in holds if same_scope(hold, source, company, reference)), None)
 
 
 def to_release(
 	holds: Iterable[Hold],
-	sources: Iterable[Source],
+	sources: Iterable[HoldSource],
 	company: str | None,
 	reference: str | None = None,
 ) -> list[Hold]:
@@ -83,6 +85,8 @@ def to_release(
 def check_reason(reason: object) -> list[Problem]:
 	if not isinstance(reason, str) or not reason.strip():
 		return [Problem("hold_reason_missing", _("Give the reason for the credit hold."))]
-	if len(reason) > 2000:
-		return [Problem("hold_reason_too_long", _("The reason may have at most {0} characters."), (2000,))]
+	if len(reason) > MAX_TEXT:
+		return [
+			Problem("hold_reason_too_long", _("The reason may have at most {0} characters."), (MAX_TEXT,))
+		]
 	return []

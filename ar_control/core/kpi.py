@@ -32,6 +32,9 @@ from typing import NamedTuple
 from ar_control.core.money import HUNDRED, ZERO, percent, round_money
 from ar_control.core.problems import Problem, _, raise_if
 
+# How many months the count-back DSO walks back at most
+COUNT_BACK_MONTHS = 12
+
 
 class MonthSales(NamedTuple):
 	"""Credit sales of one calendar month (or part of one) and its number of days."""

@@ -18,6 +18,11 @@ from typing import NamedTuple
 
 from ar_control.core.problems import Problem, _, raise_if
 
+# How many months of history a figure learns from unless the settings say otherwise: the
+# customer's payment behaviour (credit assessment, cash-in forecast) and the historical loss
+# rates (provision). A year, so that every season counts once.
+HISTORY_MONTHS = 12
+
 
 class PeriodKind(enum.Enum):
 	MONTH = "Month"

@@ -21,9 +21,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from ar_control.core.money import ZERO, Amount
-from ar_control.core.problems import Problem, _
+from ar_control.core.problems import MAX_TEXT, Problem, _
 
-MAX_TEXT = 2000  # characters a customer may write in a dispute or a message
 MAX_DAYS = 365
 MAX_ATTACHMENT_KB = 10240
 DEFAULT_REASONS = (

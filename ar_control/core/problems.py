@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+# The longest text a person may write: a reason, a note, a customer's dispute or message (a
+# paragraph, not a document)
+MAX_TEXT = 2000
+
 
 def _(message: str) -> str:
 	"""Mark ``message`` for translation. The core does not translate; the Frappe layer does."""

@@ -57,6 +57,7 @@ from typing import NamedTuple
 from ar_control.core.aging import MAX_BUCKETS, MAX_DAYS, DateRange, OpenItem, days_overdue
 from ar_control.core.credit import add_months
 from ar_control.core.money import CENT, HUNDRED, ZERO, allocate, round_money
+from ar_control.core.period import HISTORY_MONTHS
 from ar_control.core.problems import Message, Problem, _, raise_if
 
 # ---------------------------------------------------------------------------------------------
@@ -600,6 +601,26 @@ class LossRate(NamedTuple):
 	rate_percent: Decimal | None
 
 
+# How a company's allowance is computed: the configured matrix, or its rates replaced by the
+# company's own historical loss rates
+AGING_MATRIX = "Aging Matrix"
+HISTORICAL = "Historical Loss Rates"
+METHODS = (AGING_MATRIX, HISTORICAL)
+
+
+class Policy(NamedTuple):
+	"""A company's provision policy: the method, the accounts the run posts to, and the
+	look-back of the historical loss rates."""
+
+	company: str
+	method: str
+	allowance_account: str
+	expense_account: str
+	cost_center: str | None
+	lookback_months: int = HISTORY_MONTHS
+	skip_recent_months: int = 0
+
+
 MAX_LOOKBACK_MONTHS = 240
 
 
@@ -655,7 +676,7 @@ def historical_loss_rates(
 	snapshots: Iterable[BandSnapshot],
 	band_count: int,
 	as_of: date,
-	lookback_months: int = 12,
+	lookback_months: int = HISTORY_MONTHS,
 	skip_recent_months: int = 0,
 ) -> tuple[LossRate, ...]:
 	"""rate(b) = clamp(Σ written off / Σ balance * 100, 0, 100) over the look-back, per band."""
@@ -685,7 +706,7 @@ def historical_matrix(
 	matrix: Matrix,
 	snapshots: Iterable[BandSnapshot],
 	as_of: date,
-	lookback_months: int = 12,
+	lookback_months: int = HISTORY_MONTHS,
 	skip_recent_months: int = 0,
 ) -> tuple[Matrix, tuple[LossRate, ...]]:
 	"""The matrix with each band's rate replaced by its historical loss rate; a band without

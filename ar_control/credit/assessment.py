@@ -15,16 +15,16 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, add_months, flt, getdate
 
-from ar_control import permissions, utils
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control import utils
 from ar_control.core import credit
-from ar_control.core.holds import ASSESSMENT_SOURCES, Source
+from ar_control.core.holds import ASSESSMENT_SOURCES, HoldSource
 from ar_control.core.money import to_decimal
 from ar_control.core.problems import RuleError
 from ar_control.credit import holds
 from ar_control.data.history import invoice_history
 from ar_control.messages import throw, translate
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_MANAGER, require_role
+from ar_control.settings import get_settings
 
 
 class InvalidAssessmentError(frappe.ValidationError):
@@ -52,7 +52,7 @@ def fill_factors(doc) -> None:
 def load_payment_behaviour(doc) -> None:
 	"""Compute the payment-behaviour figures and the computed factors' scores from history."""
 	settings = get_settings()
-	months = settings.history_months or 12
+	months = settings.history_months
 	end = getdate(doc.assessment_date)
 	start = add_days(add_months(end, -months), 1)
 	history = credit.payment_history(invoice_history(doc.customer, doc.company, start, end), end, months)
@@ -68,10 +68,11 @@ def load_payment_behaviour(doc) -> None:
 	doc.worst_days_late = history.worst_days_late
 	doc.billed_in_window = flt(history.billed)
 	doc.average_monthly_billing = flt(history.average_monthly)
-	no_history_score = to_decimal(settings.no_history_score)
 	for row in doc.factors:
 		if row.basis and row.basis != credit.Basis.MANUAL.value:
-			score, evidence = credit.behaviour_score(credit.Basis(row.basis), history, no_history_score)
+			score, evidence = credit.behaviour_score(
+				credit.Basis(row.basis), history, settings.no_history_score
+			)
 			row.score = flt(score)
 			row.evidence = translate(evidence)
 
@@ -133,7 +134,7 @@ def limit_note(doc, grade_row) -> str:
 
 
 def require_credit_manager() -> None:
-	permissions.require_role(
+	require_role(
 		{CREDIT_MANAGER},
 		_("Only a user with the Credit Manager role can approve a credit assessment."),
 		AssessmentApprovalError,
@@ -238,7 +239,7 @@ def place_no_credit_hold(customer: str, company: str, assessment: str) -> None:
 	holds.place(
 		customer,
 		company,
-		Source.NO_CREDIT,
+		HoldSource.NO_CREDIT,
 		_("No credit: assessment {0} approved a credit limit of 0.").format(assessment),
 		("Credit Assessment", assessment),
 	)
@@ -248,7 +249,7 @@ def place_expiry_hold(customer: str, company: str, assessment: str, valid_until)
 	holds.place(
 		customer,
 		company,
-		Source.ASSESSMENT_EXPIRED,
+		HoldSource.ASSESSMENT_EXPIRED,
 		_("Credit assessment {0} expired on {1}.").format(assessment, frappe.format(valid_until, "Date")),
 		("Credit Assessment", assessment),
 	)

@@ -17,16 +17,16 @@ from typing import NamedTuple
 
 import frappe
 from frappe import _
-from frappe.utils import cint, escape_html, flt, fmt_money, now_datetime
+from frappe.utils import cint, escape_html, fmt_money, now_datetime
 
-from ar_control import arguments, permissions, records, utils
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control import arguments, records, utils
 from ar_control.arguments import Untrusted
 from ar_control.core import credit
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.data import exposure as exposure_data
 from ar_control.messages import translate
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_MANAGER, require_role
+from ar_control.settings import get_settings
 
 CHECKED_DOCTYPES = ("Sales Order", "Delivery Note", "Sales Invoice")
 
@@ -79,7 +79,7 @@ def document_lines(doc) -> list[credit.DocumentLine]:
 def document_amount(doc) -> Decimal:
 	"""What the document adds to the exposure, in company currency (see ``core.credit``)."""
 	if doc.doctype == "Sales Order":
-		return to_decimal(flt(doc.base_grand_total) * (100 - flt(doc.per_billed)) / 100)
+		return credit.unbilled_order(to_decimal(doc.base_grand_total), to_decimal(doc.per_billed))
 	paid = to_decimal(doc.get("base_paid_amount")) if doc.get("is_pos") else ZERO
 	return credit.document_exposure(
 		document_lines(doc), to_decimal(doc.base_net_total), to_decimal(doc.base_grand_total), paid
@@ -107,9 +107,9 @@ def evaluate(
 	policy = credit.CreditPolicy(
 		currency=exposure.currency,
 		limit=limit,
-		tolerance_percent=to_decimal(settings.credit_limit_tolerance),
+		tolerance_percent=settings.credit_limit_tolerance,
 		overdue_grace_days=grace,
-		overdue_min_amount=to_decimal(settings.overdue_min_amount),
+		overdue_min_amount=settings.overdue_min_amount,
 	)
 	return Evaluation(
 		customer, company, exposure, standing, policy, credit.decide(exposure, policy, standing)
@@ -266,11 +266,11 @@ COPIED_ON_CORRECTION = (
 def correct_override(log: Untrusted = None, note: Untrusted = None) -> str:
 	"""A Credit Manager corrects an override record: a new entry that names the one it corrects
 	and says what is wrong with it. The original stays as it was."""
-	permissions.require_role(
+	require_role(
 		{CREDIT_MANAGER}, _("Only a user with the Credit Manager role can correct a credit override record.")
 	)
 	log = arguments.existing(OVERRIDE_LOG, log, _("Credit Override Log"))
-	note = arguments.text(note, _("Correction"), required=True, max_length=2000)
+	note = arguments.reason(note, _("Correction"))
 	frappe.has_permission(OVERRIDE_LOG, "read", log, throw=True)
 	original = frappe.db.get_value(OVERRIDE_LOG, log, COPIED_ON_CORRECTION, as_dict=True)
 	entry = records.new(
@@ -279,7 +279,7 @@ def correct_override(log: Untrusted = None, note: Untrusted = None) -> str:
 			**original,
 			"user": frappe.session.user,
 			"overridden_on": now_datetime(),
-			"override_reason": note.strip(),
+			"override_reason": note,
 			"correction_of": log,
 		}
 	).insert(ignore_permissions=True)

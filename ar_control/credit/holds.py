@@ -27,19 +27,18 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce
 from frappe.utils import escape_html, now_datetime
 
-from ar_control import arguments, permissions, records
+from ar_control import arguments, records
 from ar_control.arguments import Untrusted
 from ar_control.core import holds as rules
-from ar_control.core.holds import Source
-from ar_control.data import exposure
+from ar_control.core.holds import HoldSource
+from ar_control.data.exposure import lock_customer
+from ar_control.data.holds import ACTIVE, HOLD, RELEASED, active
+from ar_control.evidence import log_on_open_cases
 from ar_control.messages import throw
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_MANAGER, require_role
 
-HOLD = "Credit Hold"
 HELD_IN = "Credit Hold Company"  # the Customer's rows of the companies it is held in
 HELD_IN_FIELD = "ar_credit_hold_companies"
-ACTIVE = "Active"
-RELEASED = "Released"
 
 
 class CreditHoldPermissionError(frappe.PermissionError):
@@ -50,52 +49,19 @@ class InvalidCreditHoldError(frappe.ValidationError):
 	"""A hold without a reason, or a release of a hold that is not active."""
 
 
-# --- reading ---------------------------------------------------------------------------------------
-
-
-def active(customer: str, company: str | None = None) -> list[rules.Hold]:
-	"""The customer's active holds; with ``company``, only those that cover it."""
-	hold = frappe.qb.DocType(HOLD)
-	rows = (
-		frappe.qb.from_(hold)
-		.select(hold.name, hold.source, hold.reason, hold.company, hold.reference_name)
-		.where((hold.customer == customer) & (hold.status == ACTIVE))
-		.orderby(hold.creation)
-		.run(as_dict=True)
-	)
-	found = [
-		rules.Hold(row.name, Source(row.source), row.reason, row.company or None, row.reference_name)
-		for row in rows
-	]
-	return found if company is None else rules.covering(found, company)
-
-
-# How many active holds cover the customer in the company (``rules.covers``: a hold without a
-# company covers every company), as a subquery of the credit check's one statement.
-COVERING_COUNT_SQL = f"""select count(*) from `tab{HOLD}`
-	where customer = %(customer)s and status = '{ACTIVE}'
-		and (ifnull(company, '') = '' or company = %(company)s)"""
-
-
-def standing(customer: str, company: str) -> tuple[bool, str]:
-	"""(on hold in ``company``, the reasons of the holds that cover it)."""
-	covering = active(customer, company)
-	return bool(covering), "; ".join(hold.reason for hold in covering)
-
-
 # --- changing --------------------------------------------------------------------------------------
 
 
 def place(
 	customer: str,
 	company: str | None,
-	source: Source,
+	source: HoldSource,
 	reason: str,
 	reference: tuple[str, str] | None = None,
 ) -> str | None:
 	"""Put the customer on hold; returns the new hold, or ``None`` when the same source already
 	holds it for the same company and reference."""
-	exposure.lock_customer(customer)
+	lock_customer(customer)
 	reference_doctype, reference_name = reference or (None, None)
 	if rules.already_held(active(customer), source, company or None, reference_name):
 		return None
@@ -116,7 +82,7 @@ def place(
 	)
 	doc.insert(ignore_permissions=True)
 	refresh_customer(customer)
-	log_on_cases(
+	log_on_open_cases(
 		customer,
 		company,
 		_("Credit hold {0} placed ({1}): {2}").format(doc.name, _(source.value), escape_html(reason)),
@@ -127,7 +93,7 @@ def place(
 def release(name: str, reason: str) -> None:
 	"""Release one active hold, giving the reason."""
 	customer, company, source = frappe.db.get_value(HOLD, name, ["customer", "company", "source"])
-	exposure.lock_customer(customer)
+	lock_customer(customer)
 	# read again under the lock: a concurrent release may have come first
 	if frappe.db.get_value(HOLD, name, "status", for_update=True) != ACTIVE:
 		frappe.throw(
@@ -147,7 +113,7 @@ def release(name: str, reason: str) -> None:
 		},
 	)
 	refresh_customer(customer)
-	log_on_cases(
+	log_on_open_cases(
 		customer,
 		company,
 		_("Credit hold {0} ({1}) released by {2}: {3}").format(
@@ -159,7 +125,7 @@ def release(name: str, reason: str) -> None:
 def release_own(
 	customer: str,
 	company: str | None,
-	sources: frozenset[Source] | set[Source],
+	sources: frozenset[HoldSource] | set[HoldSource],
 	reason: str,
 	reference: str | None = None,
 ) -> list[str]:
@@ -218,23 +184,11 @@ def refresh_customers_held_everywhere(doc=None, method=None) -> None:
 		refresh_customer(customer)
 
 
-def log_on_cases(customer: str, company: str | None, summary: str) -> None:
-	"""Write the change into the evidence file of the customer's open cases it concerns."""
-	from ar_control.collection import cases
-	from ar_control.core.escalation import CLOSED
-
-	filters = {"customer": customer, "status": ("not in", list(CLOSED))}
-	if company:
-		filters["company"] = company
-	for case in frappe.get_all("Collection Case", filters=filters, pluck="name"):
-		cases.add_activity(case, "System Step", summary)
-
-
 # --- the desk: a Credit Manager's hand ------------------------------------------------------------
 
 
 def require_credit_manager() -> None:
-	permissions.require_role(
+	require_role(
 		{CREDIT_MANAGER},
 		_("Only a user with the Credit Manager role can place or release a credit hold."),
 		CreditHoldPermissionError,
@@ -247,9 +201,9 @@ def put_on_hold(customer: Untrusted = None, company: Untrusted = None, reason: U
 	require_credit_manager()
 	customer = arguments.existing("Customer", customer, _("Customer"))
 	company = arguments.company(company, required=False)
-	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
+	reason = arguments.reason(reason)
 	throw(rules.check_reason(reason), title=_("Reason Required"), exc=InvalidCreditHoldError)
-	name = place(customer, company, Source.MANUAL, reason.strip())
+	name = place(customer, company, HoldSource.MANUAL, reason)
 	if name is None:
 		frappe.throw(
 			_("{0} is already on a manual credit hold for {1}.").format(
@@ -266,8 +220,8 @@ def release_hold(hold: Untrusted = None, reason: Untrusted = None) -> str:
 	"""Release one hold by hand, whatever set it, with a reason; other holds stay."""
 	require_credit_manager()
 	hold = arguments.existing(HOLD, hold, _("Credit Hold"))
-	reason = arguments.text(reason, _("Reason"), required=True, max_length=2000)
+	reason = arguments.reason(reason)
 	throw(rules.check_reason(reason), title=_("Reason Required"), exc=InvalidCreditHoldError)
 	frappe.has_permission(HOLD, "read", hold, throw=True)
-	release(hold, reason.strip())
+	release(hold, reason)
 	return hold

@@ -11,16 +11,16 @@ from frappe import _
 from frappe.utils import add_days
 
 from ar_control import utils
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.credit.assessment import place_expiry_hold
+from ar_control.settings import get_settings
 from ar_control.utils import commit
 
 
 def run(today=None) -> dict:
 	today = utils.today(today)
 	settings = get_settings()
-	expired = expire(today, bool(settings.hold_on_expiry))
-	assigned = assign_reviews(today, settings.review_notice_days or 0, settings.credit_managers())
+	expired = expire(today, settings.hold_on_expiry)
+	assigned = assign_reviews(today, settings.review_notice_days, settings.credit_managers())
 	return {"expired": expired, "assigned": assigned}
 
 

@@ -32,8 +32,9 @@ from pypika.terms import Function, ValueWrapper
 from ar_control.core import collection_profile as core
 from ar_control.core import forecast as forecasts
 from ar_control.core.money import to_decimal
+from ar_control.core.period import HISTORY_MONTHS
 from ar_control.data import ledger
-from ar_control.data.forecast import DEFAULT_HISTORY_MONTHS, lateness, usual_days_late_query
+from ar_control.data.forecast import lateness, usual_days_late_query
 from ar_control.data.receivables import currency_precision, due_date_of
 
 PROFILE_CACHE = "ar_control_collection_profile"  # learnt profiles, by what they were learnt from
@@ -52,7 +53,7 @@ def collection_profile(
 	company: str,
 	as_of: date,
 	customers: Iterable[str] | None = None,
-	history_months: int = DEFAULT_HISTORY_MONTHS,
+	history_months: int = HISTORY_MONTHS,
 ) -> core.CollectionProfile:
 	"""The company's collection profile for a forecast on ``as_of`` (learnt up to
 	:func:`cut_off_for` on the month-ends of ``core.profile_month_ends``), from the history of
@@ -101,7 +102,7 @@ def _profile_key(company, cut_off, customers, history_months) -> str:
 
 
 def learn(
-	company: str, cut_off: date, customers: list[str] | None, history_months: int = DEFAULT_HISTORY_MONTHS
+	company: str, cut_off: date, customers: list[str] | None, history_months: int = HISTORY_MONTHS
 ) -> core.CollectionProfile:
 	"""Learn the profile (two statements, and the usual days late of the groups and the company
 	on the cut-off day)."""

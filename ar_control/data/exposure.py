@@ -26,13 +26,13 @@ import frappe
 from frappe.query_builder import Case, Criterion
 from frappe.query_builder.functions import Coalesce, Min, Sum
 from frappe.utils import getdate
+from pypika import Table
 from pypika.terms import Function, Parameter
 
 from ar_control import utils
-from ar_control.core.credit import Exposure, Standing
+from ar_control.core.credit import Exposure, Standing, unbilled_order
 from ar_control.core.money import ZERO, to_decimal
-from ar_control.credit import holds
-from ar_control.data import ledger
+from ar_control.data import holds, ledger
 from ar_control.data.indexes import CUSTOMER_DOCSTATUS
 from ar_control.data.receivables import currency_precision, open_items_query
 
@@ -73,7 +73,9 @@ def _receivables_sql(lock: bool) -> str:
 
 def _unbilled_orders_sql(lock: bool) -> str:
 	"""The unbilled part of the customer's submitted, open Sales Orders (as ERPNext counts it)."""
-	return f"""select sum(so.base_grand_total * (100 - so.per_billed) / 100)
+	order = Table("tabSales Order").as_("so")
+	unbilled = unbilled_order(order.base_grand_total, order.per_billed).get_sql(quote_char="`")
+	return f"""select sum({unbilled})
 		from `tabSales Order` so force index ({CUSTOMER_DOCSTATUS})
 		where so.customer = %(customer)s and so.company = %(company)s and so.docstatus = 1
 			and so.per_billed < 100 and so.status not in ('Closed', 'Completed')

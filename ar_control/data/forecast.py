@@ -37,6 +37,7 @@ from pypika.terms import Function
 from ar_control.core import forecast as core
 from ar_control.core.escalation import CLOSED, LEGAL
 from ar_control.core.money import round_money, to_decimal
+from ar_control.core.period import HISTORY_MONTHS
 from ar_control.data import ledger
 from ar_control.data.dimensions import in_range
 from ar_control.data.receivables import (
@@ -46,7 +47,6 @@ from ar_control.data.receivables import (
 	voucher_type_of,
 )
 
-DEFAULT_HISTORY_MONTHS = 12
 CHUNK = 5000  # names per IN list
 
 
@@ -249,7 +249,7 @@ def usual_days_late_query(company, as_of: date, months: int, customers: list[str
 def lateness(
 	company: str,
 	as_of: date,
-	months: int = DEFAULT_HISTORY_MONTHS,
+	months: int = HISTORY_MONTHS,
 	customers: Iterable[str] | None = None,
 ) -> core.Lateness:
 	"""Usual days late per customer, per customer group and for the company: what each paid on

@@ -26,18 +26,16 @@ ERPNext's Accounts Receivable report) shows as open on that date.
 
 from __future__ import annotations
 
-import frappe
 from frappe.query_builder import Criterion
 
 from ar_control.core.aging import Basis, Buckets, DateRange, Stages
-from ar_control.core.kpi import MonthSales, PeriodFigures
+from ar_control.core.kpi import COUNT_BACK_MONTHS, MonthSales, PeriodFigures
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.core.period import Period, count_back_months
 from ar_control.data import ledger
 from ar_control.data.aging_totals import aging_totals
 from ar_control.data.dimensions import customer_conditions, in_range, join_sales_team, sum_if
 
-COUNT_BACK_MONTHS = 12
 OVER_90 = Stages(90)  # its clearing stage is "more than 90 days past due"
 FLOWS = ("credit_sales", "collections", "written_off")
 

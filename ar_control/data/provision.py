@@ -15,7 +15,6 @@ import frappe
 from frappe.query_builder import Case, Criterion
 from frappe.query_builder.functions import Coalesce, Max, Sum
 from frappe.query_builder.terms import ValueWrapper
-from frappe.utils import getdate
 from pypika.terms import Function
 
 from ar_control.core import provision

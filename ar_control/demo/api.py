@@ -11,17 +11,16 @@ import frappe
 from frappe import _
 from frappe.utils.password import update_password
 
-from ar_control import arguments, permissions, utils
+from ar_control import arguments, utils
 from ar_control.arguments import Untrusted
 from ar_control.demo import make, plan, remove
+from ar_control.roles import SYSTEM_MANAGER, require_role
 
 JOB = "ar_control_demo"
 
 
 def require_system_manager() -> None:
-	permissions.require_role(
-		{"System Manager"}, _("Only a System Manager may make or remove the demo company.")
-	)
+	require_role({SYSTEM_MANAGER}, _("Only a System Manager may make or remove the demo company."))
 
 
 @frappe.whitelist(methods=["POST"])

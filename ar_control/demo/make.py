@@ -30,6 +30,7 @@ from ar_control import utils
 from ar_control.collection import data
 from ar_control.credit.assessment import limit_row
 from ar_control.demo import plan as story
+from ar_control.settings import add_provision_policy
 
 MANIFEST = "ar_control_demo"  # a default holding what the demo made outside its company
 OVER_LIMIT = "DEMO-OVER-LIMIT"  # the customer's purchase order number of the draft over the limit
@@ -711,11 +712,7 @@ class Demo:
 				.insert(ignore_permissions=True)
 				.name
 			)
-		settings = frappe.get_single("AR Control Settings")
-		settings.append(
-			"provision_policies", {"company": story.COMPANY, "method": "Aging Matrix", **accounts}
-		)
-		settings.save(ignore_permissions=True)
+		add_provision_policy(story.COMPANY, **accounts)
 
 		for case in frappe.get_all(
 			"Collection Case",

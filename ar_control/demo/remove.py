@@ -24,6 +24,7 @@ from frappe import _
 
 from ar_control.demo import plan as story
 from ar_control.demo.make import MANIFEST, exists
+from ar_control.settings import remove_provision_policies
 
 # the app's records of a customer that are not the company's documents (no Company link)
 CUSTOMER_RECORDS = ("Collection Activity", "Collection Step Log", "Credit Hold", "Credit Override Log")
@@ -110,11 +111,7 @@ def remove_customers(customers: list[str]) -> list[str]:
 
 
 def remove_provision_policy() -> None:
-	settings = frappe.get_single("AR Control Settings")
-	kept = [row for row in settings.provision_policies if row.company != story.COMPANY]
-	if len(kept) != len(settings.provision_policies):
-		settings.provision_policies = kept
-		settings.save(ignore_permissions=True)
+	remove_provision_policies(story.COMPANY)
 
 
 def forget_passwords() -> None:

@@ -9,12 +9,12 @@ from decimal import Decimal
 import frappe
 from frappe import _
 
-from ar_control import arguments, permissions
+from ar_control import arguments
 from ar_control.core import backtest as backtests
 from ar_control.core.money import ZERO
 from ar_control.forecast import accuracy, cash_in
 from ar_control.forecast.options import BacktestOptions
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_MANAGER, require_role
 
 ACCOUNTS_MANAGER = "Accounts Manager"
 BACKTEST_ROLES = {ACCOUNTS_MANAGER, CREDIT_MANAGER}
@@ -42,7 +42,7 @@ def run(filters: arguments.Untrusted = None) -> dict:
 
 
 def require_backtest_role() -> None:
-	permissions.require_role(
+	require_role(
 		BACKTEST_ROLES,
 		_("Only an Accounts Manager or a Credit Manager runs the forecast backtest."),
 		exc=BacktestNotPermittedError,

@@ -14,16 +14,17 @@ from typing import NamedTuple
 import frappe
 from frappe import _
 
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.core import backtest as backtests
 from ar_control.core import collection_profile as profiles
 from ar_control.core import forecast as core
+from ar_control.core.period import HISTORY_MONTHS
 from ar_control.core.problems import RuleError
 from ar_control.data import collection_profile as profile_data
 from ar_control.data import forecast as data
 from ar_control.data.dimensions import NOT_ASSIGNED
 from ar_control.forecast.options import BacktestOptions, ForecastOptions
 from ar_control.messages import throw
+from ar_control.settings import get_settings
 
 
 class ForecastRun(NamedTuple):
@@ -38,7 +39,7 @@ def forecast(
 	company: str,
 	as_of: date,
 	weeks: int,
-	history_months: int = data.DEFAULT_HISTORY_MONTHS,
+	history_months: int = HISTORY_MONTHS,
 	customers: Iterable[str] | None = None,
 	with_cases: bool = True,
 	with_sales_team: bool = False,
@@ -63,7 +64,7 @@ def backtest(
 	company: str,
 	origins: Sequence[date],
 	weeks: int,
-	history_months: int = data.DEFAULT_HISTORY_MONTHS,
+	history_months: int = HISTORY_MONTHS,
 	customers: Iterable[str] | None = None,
 	history_customers: Iterable[str] | None = None,
 ) -> backtests.Backtest:
@@ -105,7 +106,7 @@ def split_by_sales_person(
 
 
 def history_months() -> int:
-	return get_settings().history_months or data.DEFAULT_HISTORY_MONTHS
+	return get_settings().history_months
 
 
 @contextmanager

@@ -1,6 +1,6 @@
 """What a Cash-in Forecast request asks for: the report's filters and a backtest's range, checked
 (:mod:`ar_control.arguments`) and narrowed to the customers the user may see
-(:mod:`ar_control.permissions`)."""
+(:mod:`ar_control.user_permissions`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import frappe
 from frappe import _
 
-from ar_control import arguments, permissions
+from ar_control import arguments, user_permissions
 from ar_control.core import forecast as core
 from ar_control.core.period import month_ends
 from ar_control.data import forecast as data
@@ -26,7 +26,7 @@ class BacktestRangeError(frappe.ValidationError):
 
 class ForecastOptions:
 	"""The filters, checked (``ar_control.arguments``) and narrowed to the customers the user may
-	see (``ar_control.permissions``)."""
+	see (``ar_control.user_permissions``)."""
 
 	def __init__(self, filters: dict):
 		get = filters.get
@@ -37,9 +37,9 @@ class ForecastOptions:
 		)
 		self.group_by = arguments.choice(get("group_by"), GROUP_BY, _("Group By"), "Week")
 		customer = arguments.existing("Customer", get("customer"), _("Customer"), required=False)
-		self.customers = permissions.narrow_customers([customer] if customer else None)
+		self.customers = user_permissions.narrow_customers([customer] if customer else None)
 		# the lateness of groups and of the company: every customer the user may see
-		self.permitted = permissions.customers()
+		self.permitted = user_permissions.customers()
 		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
 
 
@@ -54,9 +54,9 @@ class BacktestOptions:
 			get("weeks"), _("Weeks Ahead"), 1, MAX_REPORT_WEEKS, default=core.DEFAULT_WEEKS
 		)
 		customer = arguments.existing("Customer", get("customer"), _("Customer"), required=False)
-		self.customers = permissions.narrow_customers([customer] if customer else None)
+		self.customers = user_permissions.narrow_customers([customer] if customer else None)
 		# the lateness of groups and of the company: every customer the user may see
-		self.permitted = permissions.customers()
+		self.permitted = user_permissions.customers()
 		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
 		now = today()
 		latest = last_month_end(now - timedelta(days=7 * self.weeks))

@@ -12,8 +12,7 @@ from frappe import _
 from frappe.query_builder.functions import Coalesce, Count
 from frappe.utils import add_days, getdate
 
-from ar_control import arguments, permissions
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control import arguments, user_permissions
 from ar_control.arguments import Untrusted
 from ar_control.core import aging
 from ar_control.core.money import percent
@@ -22,7 +21,8 @@ from ar_control.data.aging_totals import COMPANY, aging_totals
 from ar_control.kpi.measure import measure
 from ar_control.kpi.snapshots import SNAPSHOT
 from ar_control.messages import bucket_labels
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_OR_SYSTEM_MANAGER, require_role
+from ar_control.settings import get_settings
 from ar_control.utils import ERROR_PREFIX, today
 
 TREND_MONTHS = 12
@@ -53,7 +53,7 @@ def dso(filters: Untrusted = None) -> dict:
 	snapshot yet, or for a user restricted to some customers, measured live for last month over
 	what the user may see."""
 	company = company_of(filters)
-	customers = permissions.customers()
+	customers = user_permissions.customers()
 	latest = latest_snapshots(company, 1) if customers is None else []
 	if latest:
 		value, month = latest[0].dso_count_back, latest[0].period_start
@@ -73,7 +73,7 @@ def dso(filters: Untrusted = None) -> dict:
 def aging_today(company: str) -> tuple[aging.AgingRow, aging.Buckets]:
 	"""Today's receivables of the company that the user may see, by due date."""
 	settings = get_settings()
-	buckets = settings.aging_buckets_parsed()
+	buckets = settings.aging_buckets()
 	result = aging_totals(
 		company,
 		today(),
@@ -81,7 +81,7 @@ def aging_today(company: str) -> tuple[aging.AgingRow, aging.Buckets]:
 		aging.Basis.DUE_DATE,
 		settings.stages(),
 		group_by=COMPANY,
-		customers=permissions.customers(),
+		customers=user_permissions.customers(),
 	)
 	return result.total, buckets
 
@@ -110,8 +110,8 @@ def app_errors(filters: Untrusted = None) -> dict:
 	missing: the reports are slower until it is back), for the Credit and System Managers."""
 	from ar_control.data import ledger
 
-	permissions.require_role(
-		{CREDIT_MANAGER, "System Manager"},
+	require_role(
+		CREDIT_OR_SYSTEM_MANAGER,
 		_("Only a Credit Manager or a System Manager sees AR Control's errors."),
 	)
 	arguments.json_object(filters, _("Filters"))
@@ -157,7 +157,7 @@ def kpi_trend(filters: Untrusted = None) -> dict:
 	"""Line chart: DSO (count-back), Best Possible DSO and CEI of the last company snapshots; for
 	a user restricted to some customers, the last 12 months measured live over them."""
 	company = company_of(filters)
-	customers = permissions.customers()
+	customers = user_permissions.customers()
 	if customers is None:
 		rows = latest_snapshots(company, TREND_MONTHS)[::-1]
 	else:

@@ -6,11 +6,13 @@ three always agree.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import NamedTuple
 
 import frappe
 
 from ar_control.core.kpi import (
+	COUNT_BACK_MONTHS,
 	CollectionTarget,
 	Kpis,
 	MonthSales,
@@ -21,9 +23,35 @@ from ar_control.core.kpi import (
 )
 from ar_control.core.money import ZERO, to_decimal
 from ar_control.core.period import Period, count_back_months
-from ar_control.data.kpi_figures import COUNT_BACK_MONTHS, period_figures
+from ar_control.data.kpi_figures import period_figures
 
 TOTAL = None  # the ``sales_person`` of the company-wide row
+
+# A measured row as fields (``field: attribute``): the Sales Collection KPI report's columns and
+# the Collection KPI Snapshot's fields
+FIGURE_FIELDS = {
+	"opening_ar": "opening_ar",
+	"credit_sales": "credit_sales",
+	"collections": "collections",
+	"written_off": "written_off",
+	"closing_ar": "closing_ar",
+	"current_ar": "closing_current_ar",
+	"overdue_ar": "closing_overdue_ar",
+	"over_90_ar": "closing_over_90_ar",
+}
+KPI_FIELDS = {
+	"dso_count_back": "dso_count_back",
+	"dso_simple": "dso_simple",
+	"best_possible_dso": "best_possible_dso",
+	"average_days_delinquent": "add",
+	"cei": "cei",
+	"overdue_ratio": "overdue_ratio",
+	"over_90_share": "over_90_share",
+	"collection_rate": "collection_rate",
+	"bad_debt_ratio": "bad_debt_ratio",
+	"target_dso": "target_dso",
+	"dso_gap": "dso_gap",
+}
 
 
 class KpiRow(NamedTuple):
@@ -31,6 +59,15 @@ class KpiRow(NamedTuple):
 	figures: PeriodFigures
 	kpis: Kpis
 	target: CollectionTarget | None
+
+
+def figure_values(row: KpiRow) -> dict[str, Decimal]:
+	return {field: getattr(row.figures, attribute) for field, attribute in FIGURE_FIELDS.items()}
+
+
+def kpi_values(row: KpiRow) -> dict[str, Decimal | None]:
+	"""The KPIs by field; ``None`` where a KPI is undefined (a zero base)."""
+	return {field: getattr(row.kpis, attribute) for field, attribute in KPI_FIELDS.items()}
 
 
 def load_targets(company: str) -> list[CollectionTarget]:

@@ -19,44 +19,19 @@ from frappe import _
 from frappe.query_builder import Criterion
 from frappe.utils import escape_html, get_link_to_form, getdate
 
-from ar_control import arguments, permissions, records
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control import arguments, records
 from ar_control.arguments import Untrusted
 from ar_control.core.kpi import threshold_breaches
 from ar_control.core.money import ZERO
 from ar_control.core.period import Period, month_of, previous_month
 from ar_control.data.provision import allowance_balance
-from ar_control.kpi.measure import KpiRow, measure
+from ar_control.kpi.measure import KpiRow, figure_values, kpi_values, measure
 from ar_control.messages import as_html, translate
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_MANAGER, CREDIT_OR_SYSTEM_MANAGER, require_role
+from ar_control.settings import get_settings
 from ar_control.utils import company_currency, today
 
 SNAPSHOT = "Collection KPI Snapshot"
-
-# snapshot field: attribute of PeriodFigures / Kpis (undefined KPIs are stored as 0 and listed)
-FIGURES = {
-	"opening_ar": "opening_ar",
-	"credit_sales": "credit_sales",
-	"collections": "collections",
-	"written_off": "written_off",
-	"closing_ar": "closing_ar",
-	"current_ar": "closing_current_ar",
-	"overdue_ar": "closing_overdue_ar",
-	"over_90_ar": "closing_over_90_ar",
-}
-KPIS = {
-	"dso_count_back": "dso_count_back",
-	"dso_simple": "dso_simple",
-	"best_possible_dso": "best_possible_dso",
-	"average_days_delinquent": "add",
-	"cei": "cei",
-	"overdue_ratio": "overdue_ratio",
-	"over_90_share": "over_90_share",
-	"collection_rate": "collection_rate",
-	"bad_debt_ratio": "bad_debt_ratio",
-	"target_dso": "target_dso",
-	"dso_gap": "dso_gap",
-}
 
 
 def write_monthly_snapshots() -> None:
@@ -124,11 +99,10 @@ def fill(doc, company: str, period: Period, row: KpiRow, currency: str) -> None:
 			"target_collection_rate": float(row.target.target_collection_rate or 0) if row.target else 0,
 		}
 	)
-	for field, attribute in FIGURES.items():
-		doc.set(field, float(getattr(row.figures, attribute)))
-	undefined = []
-	for field, attribute in KPIS.items():
-		value = getattr(row.kpis, attribute)
+	for field, value in figure_values(row).items():
+		doc.set(field, float(value))
+	undefined = []  # undefined KPIs are stored as 0 and listed
+	for field, value in kpi_values(row).items():
 		doc.set(field, 0 if value is None else float(value))
 		if value is None and field not in ("target_dso", "dso_gap"):
 			undefined.append(doc.meta.get_label(field))
@@ -140,7 +114,7 @@ def fill(doc, company: str, period: Period, row: KpiRow, currency: str) -> None:
 def allowance_at(company: str, day) -> Decimal:
 	"""The company's allowance for doubtful accounts at ``day`` (its provision policy's account in
 	the General Ledger); 0 for a company without a provision policy."""
-	policy = next((p for p in get_settings().provision_policies if p.company == company), None)
+	policy = get_settings().provision_policy(company, required=False)
 	if policy is None:
 		return ZERO
 	return allowance_balance(company, policy.allowance_account, getdate(day))
@@ -225,8 +199,8 @@ def take_snapshots(company: Untrusted = None, month: Untrusted = None) -> str:
 	Runs in the background; only a Credit Manager or System Manager may ask for it. A retake
 	writes new snapshots and keeps the ones they supersede.
 	"""
-	permissions.require_role(
-		{CREDIT_MANAGER, "System Manager"},
+	require_role(
+		CREDIT_OR_SYSTEM_MANAGER,
 		_("Only a Credit Manager or a System Manager may take KPI snapshots."),
 	)
 	company = arguments.company(company)

@@ -24,7 +24,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt
 
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import CREDIT_OR_SYSTEM_MANAGER, MANAGERS
 
 DERIVED_FIELDS = (
 	"ar_credit_grade",
@@ -35,8 +35,8 @@ DERIVED_FIELDS = (
 	"ar_credit_hold_source",
 )
 OWNER_FIELDS = ("ar_collector", "ar_finance_owner")
-OWNER_ROLES = {CREDIT_MANAGER, "Accounts Manager", "System Manager"}
-LIMIT_ROLES = {CREDIT_MANAGER, "System Manager"}
+OWNER_ROLES = MANAGERS
+LIMIT_ROLES = CREDIT_OR_SYSTEM_MANAGER
 
 
 class CreditFieldPermissionError(frappe.PermissionError):
@@ -90,19 +90,19 @@ def validate_customer(doc, method=None) -> None:
 		_refuse(doc, changed, None)
 	roles = set(frappe.get_roles())
 	changed = [f for f in OWNER_FIELDS if _value(doc, f) != _value(before, f)]
-	if changed and not roles & OWNER_ROLES:
+	if changed and not roles & set(OWNER_ROLES):
 		_refuse(doc, changed, OWNER_ROLES)
 	validate_credit_limits(doc)
 
 
 def validate_credit_limits(doc, method=None) -> None:
 	"""Customer and Customer Group: the Customer Credit Limit rows."""
-	if _limits(doc) != _limits(doc.get_doc_before_save()) and not set(frappe.get_roles()) & LIMIT_ROLES:
+	if _limits(doc) != _limits(doc.get_doc_before_save()) and not set(frappe.get_roles()) & set(LIMIT_ROLES):
 		_refuse(doc, ["credit_limits"], LIMIT_ROLES)
 
 
 def validate_company(doc, method=None) -> None:
 	before = doc.get_doc_before_save()
 	old = flt(before.credit_limit) if before else 0
-	if flt(doc.get("credit_limit")) != old and not set(frappe.get_roles()) & LIMIT_ROLES:
+	if flt(doc.get("credit_limit")) != old and not set(frappe.get_roles()) & set(LIMIT_ROLES):
 		_refuse(doc, ["credit_limit"], LIMIT_ROLES)

@@ -9,10 +9,11 @@ the customer's open collection cases; a hold set by hand every company.
 import frappe
 
 from ar_control.core.escalation import CLOSED
-from ar_control.core.holds import Source
+from ar_control.core.holds import HoldSource
 from ar_control.credit import holds
+from ar_control.data.holds import active
 
-OLD_SOURCES = {"Credit Assessment": Source.NO_CREDIT, "Collection Ladder": Source.COLLECTION_LADDER}
+OLD_SOURCES = {"Credit Assessment": HoldSource.NO_CREDIT, "Collection Ladder": HoldSource.COLLECTION_LADDER}
 
 
 def execute():
@@ -31,18 +32,18 @@ def execute():
 		.run(as_dict=True)
 	)
 	for row in held:
-		if holds.active(row.name):
+		if active(row.name):
 			continue  # already migrated
-		source = OLD_SOURCES.get(row.ar_credit_hold_source or "", Source.MANUAL)
+		source = OLD_SOURCES.get(row.ar_credit_hold_source or "", HoldSource.MANUAL)
 		reason = row.ar_credit_hold_reason or "On credit hold before credit holds were records."
-		if source is Source.NO_CREDIT and row.ar_current_assessment:
+		if source is HoldSource.NO_CREDIT and row.ar_current_assessment:
 			company, status = frappe.db.get_value(
 				"Credit Assessment", row.ar_current_assessment, ["company", "status"]
 			)
 			if status == "Expired":
-				source = Source.ASSESSMENT_EXPIRED
+				source = HoldSource.ASSESSMENT_EXPIRED
 			holds.place(row.name, company, source, reason, ("Credit Assessment", row.ar_current_assessment))
-		elif source is Source.COLLECTION_LADDER:
+		elif source is HoldSource.COLLECTION_LADDER:
 			for case, company in frappe.get_all(
 				"Collection Case",
 				filters={"customer": row.name, "status": ("not in", list(CLOSED))},
@@ -51,4 +52,4 @@ def execute():
 			) or [(None, None)]:
 				holds.place(row.name, company, source, reason, ("Collection Case", case) if case else None)
 		else:
-			holds.place(row.name, None, Source.MANUAL, reason)
+			holds.place(row.name, None, HoldSource.MANUAL, reason)

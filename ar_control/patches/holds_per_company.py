@@ -3,11 +3,10 @@ an active Credit Hold covers."""
 
 import frappe
 
-from ar_control.credit import holds
+from ar_control.credit.holds import refresh_customer
+from ar_control.data.holds import ACTIVE, HOLD
 
 
 def execute():
-	for customer in frappe.get_all(
-		holds.HOLD, filters={"status": holds.ACTIVE}, pluck="customer", distinct=True
-	):
-		holds.refresh_customer(customer)
+	for customer in frappe.get_all(HOLD, filters={"status": ACTIVE}, pluck="customer", distinct=True):
+		refresh_customer(customer)

@@ -1,7 +1,7 @@
 """What a customer does on its collection page: promise, dispute, pay, write, download.
 
 Every endpoint is open to guests and trusts nothing it is sent. Each POST checks, in this order:
-Frappe's rate limit per address and per link; the link (:func:`ar_control.portal.links.resolve`:
+Frappe's rate limit per address and per link; the link (:func:`ar_control.collection.links.resolve`:
 unknown, expired or revoked opens nothing, 403); the form's one-time token (a form sent twice
 changes nothing the second time, 409); that the invoice is an open Sales Invoice of the link's own
 customer and company (anything else: 404, whoever it belongs to); the amounts, dates, texts and
@@ -29,13 +29,13 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import escape_html, getdate, now_datetime
 
-from ar_control import utils
+from ar_control import evidence, utils
 from ar_control.arguments import Untrusted
-from ar_control.collection import cases
+from ar_control.collection import links
 from ar_control.core import portal as rules
 from ar_control.core.money import ZERO, round_money
 from ar_control.messages import throw
-from ar_control.portal import links, page
+from ar_control.portal import page
 
 ALL = "all"  # the invoice value that means every open invoice
 FORM_TOKEN = "ar_control_page_form"
@@ -165,7 +165,7 @@ def _case(link: frappe._dict, invoices: dict[str, Decimal]):
 			{"doctype": "Collection Case", "customer": link.customer, "company": link.company}
 		)
 		doc.insert(ignore_permissions=True)
-		cases.add_activity(doc.name, "System Step", _("Case opened: the customer answered on its page."))
+		evidence.add_activity(doc.name, "System Step", _("Case opened: the customer answered on its page."))
 		name = doc.name
 	doc = frappe.get_doc("Collection Case", name)
 	rows = {row.sales_invoice for row in doc.invoices}
@@ -201,7 +201,7 @@ def _save(doc) -> None:
 
 
 def _record(doc, summary: str, outcome: str, invoice: str | None = None, **fields) -> str:
-	name = cases.add_activity(
+	name = evidence.add_activity(
 		doc.name,
 		"Customer Page",
 		_("{0} (from the customer's page, address {1})").format(summary, escape_html(_address())),

@@ -1,2 +1,3 @@
-"""Bad-debt provision in ERPNext: the policy, the Provision Run and its Journal Entry, the
-write-off through the allowance. The rules themselves are in :mod:`ar_control.core.provision`."""
+"""Bad-debt provision in ERPNext: the Provision Run and its Journal Entry, specific provisions,
+the write-off through the allowance. A company's policy is read from the settings
+(:mod:`ar_control.settings`); the rules themselves are in :mod:`ar_control.core.provision`."""

@@ -22,15 +22,14 @@ import frappe
 from frappe import _
 from frappe.utils import flt, fmt_money, formatdate, getdate
 
-from ar_control import permissions
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control import user_permissions
 from ar_control.core import provision
 from ar_control.core.money import HUNDRED, ZERO, round_money
 from ar_control.core.problems import RuleError
 from ar_control.data import provision as provision_data
 from ar_control.data.receivables import currency_precision, open_items
-from ar_control.messages import InvalidSettingsError, throw
-from ar_control.provision import policy as rules
+from ar_control.messages import throw
+from ar_control.settings import InvalidSettingsError, get_settings
 from ar_control.utils import company_currency, today
 
 
@@ -55,7 +54,7 @@ class Computed(NamedTuple):
 	one, or the historical loss rates where there is history), the rates behind the latter and
 	the core result."""
 
-	policy: rules.Policy
+	policy: provision.Policy
 	matrix: provision.Matrix
 	result: provision.ProvisionRun
 	rates: tuple[provision.LossRate, ...]
@@ -79,7 +78,7 @@ def compute(company: str, as_of, customers=None) -> Computed:
 	historical, rates = provision.historical_matrix(
 		matrix, history, as_of, policy.lookback_months, policy.skip_recent_months
 	)
-	used = historical if policy.method == rules.HISTORICAL else matrix
+	used = historical if policy.method == provision.HISTORICAL else matrix
 	quantum = Decimal(1).scaleb(-currency_precision())
 	items = provision.provision_items(open_items(company, as_of, customers), as_of)
 	booked = provision_data.allowance_balance(company, policy.allowance_account, as_of)
@@ -93,7 +92,7 @@ def compute(company: str, as_of, customers=None) -> Computed:
 def fill(doc) -> None:
 	"""Validate the run's date against the company's other runs, compute it and write the figures
 	and lines onto it."""
-	permissions.require_company(doc.company)
+	user_permissions.require_company(doc.company)
 	as_of = getdate(doc.as_of_date)
 	if as_of > today():
 		frappe.throw(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from ar_control import permissions
+from ar_control import user_permissions
 from ar_control.core import provision
 from ar_control.core.money import to_decimal
 from ar_control.messages import throw
@@ -34,8 +34,8 @@ def as_specific(doc) -> provision.Specific:
 
 
 def validate(doc) -> None:
-	permissions.require_company(doc.company)
-	permissions.require_customer(doc.customer)
+	user_permissions.require_company(doc.company)
+	user_permissions.require_customer(doc.customer)
 	if doc.basis == "Rate":
 		doc.amount = 0
 	else:

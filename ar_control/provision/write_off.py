@@ -14,13 +14,11 @@ import frappe
 from frappe import _
 from frappe.utils import flt, fmt_money
 
-from ar_control import permissions
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
-from ar_control.collection import cases
+from ar_control import evidence, user_permissions
 from ar_control.data.receivables import open_items
+from ar_control.roles import MANAGERS, require_role
+from ar_control.settings import get_settings
 from ar_control.utils import company_currency, today
-
-WRITE_OFF_ROLES = {"Credit Manager", "Accounts Manager", "System Manager"}
 
 
 class NothingToWriteOffError(frappe.ValidationError):
@@ -33,11 +31,11 @@ class ForeignCurrencyWriteOffError(frappe.ValidationError):
 
 def write_off_case(case) -> str:
 	"""Write off what is still open of the case's invoices; returns the Journal Entry."""
-	permissions.require_role(
-		WRITE_OFF_ROLES,
+	require_role(
+		MANAGERS,
 		_("Only a Credit Manager or an Accounts Manager can write invoices off through the allowance."),
 	)
-	permissions.require_customer(case.customer)
+	user_permissions.require_customer(case.customer)
 	policy = get_settings().provision_policy(case.company)
 	day = today()
 	names = {row.sales_invoice for row in case.invoices}
@@ -100,7 +98,7 @@ def write_off_case(case) -> str:
 	# with the authority of the role checked above, which need not create Journal Entries itself
 	je.insert(ignore_permissions=True)
 	je.submit()
-	cases.add_activity(
+	evidence.add_activity(
 		case.name,
 		"Note",
 		_("{0} of invoices {1} written off through the allowance: {2}.").format(

@@ -1,19 +1,18 @@
 """Users calling the site through its REST API, as the desk and other programs do.
 
-Each :class:`User` logs in with a password and sends its requests through Frappe's WSGI
-application in a thread of their own (a connection of their own), with its own cookie jar. The
-data a request must see is committed first.
+Each :class:`User` logs in with a password and sends its requests as a browser does
+(:class:`ar_control.tests.http.Browser`: Frappe's WSGI application, each request in a thread and
+on a connection of its own), with its own cookie jar. The data a request must see is committed
+first.
 """
 
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stderr, redirect_stdout
 from urllib.parse import quote, urlencode
 
-import frappe
-from frappe.tests.test_api import make_request
-from frappe.utils import get_test_client
+from werkzeug.test import TestResponse
+
+from ar_control.tests.http import Browser
 
 PASSWORD = "Ar-Matrix-Probe-2026!"
 
@@ -23,22 +22,18 @@ class User:
 
 	def __init__(self, email: str):
 		self.email = email
-		self.client = get_test_client()
+		self.browser = Browser()
 		response = self.call("post", "/api/method/login", {"usr": email, "pwd": PASSWORD})
 		assert response.status_code == 200, response.text
 
-	def call(self, verb: str, path: str, data: dict | None = None):
+	def call(self, verb: str, path: str, data: dict | None = None) -> TestResponse:
 		kwargs = {"json": data} if data is not None else {}
-		# the request stack prints the traceback of every refused request: keep the test log short
-		with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
-			return make_request(
-				target=getattr(self.client, verb), args=(path,), kwargs=kwargs, site=frappe.local.site
-			)
+		return self.browser.request(verb.upper(), path, **kwargs)
 
-	def get(self, path: str, params: dict | None = None):
+	def get(self, path: str, params: dict | None = None) -> TestResponse:
 		return self.call("get", path + ("?" + urlencode(params) if params else ""))
 
-	def method(self, path: str, /, **args):
+	def method(self, path: str, /, **args) -> TestResponse:
 		"""POST ``/api/method/<path>`` with ``args`` as the JSON body."""
 		return self.call("post", f"/api/method/{path}", args)
 

@@ -179,8 +179,8 @@ METHODS = {
 		)
 	},
 	"ar_control.collection.ladder.preview": st.fixed_dictionaries({}, optional={"company": bad_value}),
-	"ar_control.portal.links.copy_link": st.fixed_dictionaries({}, optional={"case": bad_value}),
-	"ar_control.portal.links.revoke_links": st.fixed_dictionaries({}, optional={"case": bad_value}),
+	"ar_control.collection.links.copy_link": st.fixed_dictionaries({}, optional={"case": bad_value}),
+	"ar_control.collection.links.revoke_links": st.fixed_dictionaries({}, optional={"case": bad_value}),
 }
 WRITES = (
 	"Credit Hold",

@@ -6,7 +6,7 @@ import time
 from unittest import mock
 
 import frappe
-from frappe.utils import add_days, getdate
+from frappe.utils import add_days
 
 from ar_control.compat import test_record_dependencies
 from ar_control.credit.check import (
@@ -14,6 +14,7 @@ from ar_control.credit.check import (
 	CreditHoldError,
 	CreditLimitExceededError,
 	OverdueInvoicesError,
+	evaluate,
 )
 from ar_control.data import exposure
 from ar_control.tests.utils import (
@@ -41,6 +42,14 @@ def messages() -> str:
 	return " ".join(
 		(m if isinstance(m, dict) else json.loads(m)).get("message", "") for m in frappe.local.message_log
 	)
+
+
+def submitted(customer: str, amount) -> str:
+	"""Submit a new Sales Order; fails the test unless it is submitted (the check let it pass)."""
+	so = make_sales_order(customer, amount)
+	so.submit()
+	assert frappe.db.get_value("Sales Order", so.name, "docstatus") == 1, so.name
+	return so.name
 
 
 class CreditCheckCase(ARTestCase):
@@ -77,7 +86,7 @@ class TestBlockReasons(CreditCheckCase):
 
 	def test_the_tolerance_lets_exposure_exceed_the_limit_by_its_share(self):
 		with settings_changed(credit_limit_tolerance=10):
-			make_sales_order(self.customer, 1100).submit()
+			submitted(self.customer, 1100)
 			with self.assertRaises(CreditLimitExceededError):
 				make_sales_order(self.customer, 1).submit()
 
@@ -91,19 +100,22 @@ class TestBlockReasons(CreditCheckCase):
 		# due 2026-05-15: 46 days overdue on 2026-06-30, beyond the 30 grace days
 		make_sales_invoice(self.customer, 150, "2026-04-15", "2026-05-15")
 		with settings_changed(block_on_overdue=1, overdue_grace_days=30, overdue_min_amount=200):
-			make_sales_order(self.customer, 10).submit()  # 150 overdue is below the minimum
+			submitted(self.customer, 10)  # 150 overdue is below the minimum
 			make_sales_invoice(self.customer, 100, "2026-04-20", "2026-05-20")
 			with self.assertRaises(OverdueInvoicesError) as caught:
 				make_sales_order(self.customer, 10).submit()
 			self.assertIn("overdue by more than 30 days (the oldest by 46 days)", str(caught.exception))
 			with settings_changed(overdue_grace_days=60):
-				make_sales_order(self.customer, 10).submit()
+				submitted(self.customer, 10)
 
 	def test_a_paid_invoice_is_not_overdue(self):
 		invoice = make_sales_invoice(self.customer, 500, "2026-04-15", "2026-05-15")
 		make_payment(invoice, 500, "2026-05-10")
 		with settings_changed(block_on_overdue=1, overdue_grace_days=0):
-			make_sales_order(self.customer, 900).submit()
+			figures = evaluate(self.customer, COMPANY)
+			self.assertEqual(figures.standing.overdue_past_grace, 0)
+			self.assertEqual(figures.exposure.open_receivables, 0)
+			submitted(self.customer, 900)
 
 	def test_all_reasons_are_listed_together(self):
 		make_sales_invoice(self.customer, 900, "2026-01-15", "2026-02-15")
@@ -117,7 +129,12 @@ class TestBlockReasons(CreditCheckCase):
 
 	def test_no_limit_means_only_hold_and_overdue_apply(self):
 		unlimited = make_customer()
-		make_sales_order(unlimited, 10**7).submit()
+		self.assertIsNone(evaluate(unlimited, COMPANY).policy.limit)
+		submitted(unlimited, 10**7)
+		put_on_hold(unlimited, "Fraud check")
+		with self.assertRaises(CreditHoldError) as caught:
+			make_sales_order(unlimited, 1).submit()
+		self.assertNotIn("exceeds the credit limit", str(caught.exception))
 
 
 class TestWarningAndPanel(CreditCheckCase):
@@ -315,8 +332,6 @@ class TestCreditLimitAsERPNext(CreditCheckCase):
 
 	def assert_same_limit(self, customer, expected):
 		from erpnext.selling.doctype.customer.customer import get_credit_limit
-
-		from ar_control.credit.check import evaluate
 
 		self.assertEqual(get_credit_limit(customer, COMPANY), expected)
 		limit = evaluate(customer, COMPANY).policy.limit

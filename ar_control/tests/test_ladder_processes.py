@@ -16,7 +16,6 @@ from ar_control.collection import ladder
 from ar_control.compat import test_record_dependencies
 from ar_control.tests import processes
 from ar_control.tests.utils import (
-	COMPANY,
 	TEST_DEPENDENCIES,
 	ARTestCase,
 	make_customer,

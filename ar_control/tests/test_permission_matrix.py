@@ -27,7 +27,7 @@ from frappe.utils.password import update_password
 from ar_control import records
 from ar_control.collection import ladder
 from ar_control.compat import test_record_dependencies
-from ar_control.core.holds import Source
+from ar_control.core.holds import HoldSource
 from ar_control.credit import holds
 from ar_control.tests import processes
 from ar_control.tests.rest import PASSWORD, User, resource
@@ -156,7 +156,7 @@ class TestPermissionMatrix(ARTestCase):
 				"for_value": cls.x,
 			}
 		).insert(ignore_permissions=True)
-		cls.hold_x = holds.place(cls.x, COMPANY, Source.MANUAL, "Matrix probe hold")
+		cls.hold_x = holds.place(cls.x, COMPANY, HoldSource.MANUAL, "Matrix probe hold")
 		# Provision Runs need the company's provision policy; each run probed gets a later date
 		cls.provision = settings_changed(provision_policies=[cls.provision_policy()])
 		cls.provision.__enter__()
@@ -239,7 +239,7 @@ class TestPermissionMatrix(ARTestCase):
 				}
 			)
 		elif doctype == "Collection Link":  # a link to X's page, as a reminder makes it
-			from ar_control.portal import links
+			from ar_control.collection import links
 
 			key = links.make(self.x, COMPANY, "probe").rsplit("key=", 1)[1]
 			from ar_control.core.portal import digest
@@ -247,7 +247,7 @@ class TestPermissionMatrix(ARTestCase):
 			name = frappe.db.get_value(doctype, {"token_hash": digest(key)})
 			self.made["extra"].append((doctype, name))
 		elif doctype == "Credit Hold":
-			name = holds.place(make_customer("AR Matrix Held"), COMPANY, Source.MANUAL, "probe")
+			name = holds.place(make_customer("AR Matrix Held"), COMPANY, HoldSource.MANUAL, "probe")
 			self.made["customers"].append(frappe.db.get_value("Credit Hold", name, "customer"))
 		elif doctype == "Collection Activity":
 			name = (
@@ -461,9 +461,17 @@ class TestPermissionMatrix(ARTestCase):
 
 	# --- the rules no table shows ------------------------------------------------------------------
 
-	def visible(self, key: str, doctype: str, field: str = "name", **filters) -> set:
+	def visible(self, key: str, doctype: str, field: str, among: set, **params) -> set:
+		"""Which of ``among`` the user's list of ``doctype`` shows (by ``field``): the list is
+		narrowed to them, so that whatever else the site holds, the answer is about these alone."""
 		response = self.users[key].get(
-			resource(doctype), {"fields": json.dumps([field]), "limit_page_length": 500, **filters}
+			resource(doctype),
+			{
+				"fields": json.dumps([field]),
+				"filters": json.dumps([[doctype, field, "in", sorted(among)]]),
+				"limit_page_length": 500,
+				**params,
+			},
 		)
 		if response.status_code != 200:
 			return {f"<{response.status_code}>"}
@@ -486,15 +494,15 @@ class TestPermissionMatrix(ARTestCase):
 			forbidden = cases - wanted
 			self.expect_set(
 				f"{key} lists Collection Case",
-				self.visible(key, "Collection Case") & cases,
+				self.visible(key, "Collection Case", "name", cases),
 				wanted,
 				forbidden,
 			)
-			rows = self.visible(key, "Collection Case Invoice", "parent", parent="Collection Case") & cases
+			rows = self.visible(key, "Collection Case Invoice", "parent", cases, parent="Collection Case")
 			self.expect_set(f"{key} lists Collection Case Invoice rows", rows, wanted, forbidden)
-			acts = self.visible(key, "Collection Activity", "collection_case") & cases
+			acts = self.visible(key, "Collection Activity", "collection_case", cases)
 			self.expect_set(f"{key} lists Collection Activity", acts, wanted, forbidden)
-			steps = self.visible(key, "Collection Step Log", "collection_case") & cases
+			steps = self.visible(key, "Collection Step Log", "collection_case", cases)
 			self.expect_set(f"{key} lists Collection Step Log", steps, wanted, forbidden)
 		row_x = frappe.db.get_value("Collection Case Invoice", {"parent": self.case_x}, "name")
 		self.expect(
@@ -524,7 +532,7 @@ class TestPermissionMatrix(ARTestCase):
 		# the collector's User Permission on customer X narrows holds, reports and cards
 		self.expect_set(
 			"collector lists Credit Hold",
-			self.visible("collector", "Credit Hold", "customer") & {self.x, self.y},
+			self.visible("collector", "Credit Hold", "customer", {self.x, self.y}),
 			{self.x},
 			{self.y},
 		)

@@ -13,13 +13,12 @@ import json
 from datetime import timedelta
 
 import frappe
-from frappe.utils import add_days, getdate, now_datetime
+from frappe.utils import add_days, now_datetime
 
 from ar_control import utils
-from ar_control.collection import ladder
+from ar_control.collection import ladder, links
 from ar_control.compat import test_record_dependencies
 from ar_control.core.portal import MAX_TEXT, digest
-from ar_control.portal import links
 from ar_control.tests.http import Browser
 from ar_control.tests.processes import purge_customers
 from ar_control.tests.utils import (

@@ -15,8 +15,6 @@ from ar_control.ar_control.report.bad_debt_provision import bad_debt_provision
 from ar_control.collection import settlement
 from ar_control.compat import test_record_dependencies
 from ar_control.data import provision as provision_data
-from ar_control.messages import InvalidSettingsError
-from ar_control.provision.policy import ProvisionPolicyMissingError
 from ar_control.provision.run import (
 	DuplicateProvisionRunError,
 	EarlierProvisionRunError,
@@ -25,6 +23,7 @@ from ar_control.provision.run import (
 )
 from ar_control.provision.specific import DuplicateSpecificProvisionError, InvalidSpecificProvisionError
 from ar_control.provision.write_off import NothingToWriteOffError
+from ar_control.settings import InvalidSettingsError, ProvisionPolicyMissingError
 from ar_control.tests.utils import (
 	COMPANY,
 	TEST_DEPENDENCIES,

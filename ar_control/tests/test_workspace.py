@@ -14,7 +14,6 @@ from ar_control.tests.utils import (
 	ARTestCase,
 	make_company,
 	make_customer,
-	make_payment,
 	make_sales_invoice,
 	put_on_hold,
 )
@@ -24,15 +23,15 @@ globals().update(test_record_dependencies(TEST_DEPENDENCIES))
 FILTERS = json.dumps({"company": COMPANY})
 
 
-def make_snapshot(period_end: str, dso: float, cei: float) -> str:
-	"""A snapshot as the monthly job writes it (a record: only the app makes them)."""
+def make_snapshot(company: str, period_end: str, dso: float, cei: float) -> str:
+	"""A company's snapshot as the monthly job writes it (a record: only the app makes them)."""
 	from ar_control import records
 
 	return (
 		records.new(
 			{
 				"doctype": "Collection KPI Snapshot",
-				"company": COMPANY,
+				"company": company,
 				"period_start": period_end[:8] + "01",
 				"period_end": period_end,
 				"dso_count_back": dso,
@@ -51,9 +50,10 @@ class TestWorkspace(ARTestCase):
 		frappe.db.rollback()
 
 	def test_the_dso_card_shows_the_latest_company_snapshot(self):
-		make_snapshot("2026-04-30", 52.5, 80)
-		make_snapshot("2026-05-31", 47.25, 85)
-		card = dashboard.dso(FILTERS)
+		company = make_company()  # the card shows a whole company: one with only this test's snapshots
+		make_snapshot(company, "2026-04-30", 52.5, 80)
+		make_snapshot(company, "2026-05-31", 47.25, 85)
+		card = dashboard.dso(json.dumps({"company": company}))
 		self.assertEqual(card["value"], 47.25)
 		self.assertEqual(card["route"], ["query-report", "Sales Collection KPI"])
 		self.assertEqual(card["route_options"]["date"], "2026-05-01")
@@ -71,9 +71,10 @@ class TestWorkspace(ARTestCase):
 		self.assertEqual(chart["datasets"][0]["values"][:2], [400.0, 600.0])
 
 	def test_the_trend_chart_runs_oldest_first(self):
-		make_snapshot("2026-05-31", 47.25, 85)
-		make_snapshot("2026-04-30", 52.5, 80)
-		chart = dashboard.kpi_trend(FILTERS)
+		company = make_company()
+		make_snapshot(company, "2026-05-31", 47.25, 85)
+		make_snapshot(company, "2026-04-30", 52.5, 80)
+		chart = dashboard.kpi_trend(json.dumps({"company": company}))
 		dso, best, cei = chart["datasets"]
 		self.assertEqual(dso["values"], [52.5, 47.25])
 		self.assertEqual(best["values"], [26.25, 23.625])

@@ -238,10 +238,10 @@ def make_user(prefix: str, roles: list[str]) -> str:
 
 def put_on_hold(customer: str, reason: str = "Put on hold by a test", company: str | None = COMPANY) -> str:
 	"""A manual credit hold of ``customer`` in ``company`` (``None``: every company)."""
-	from ar_control.core.holds import Source
+	from ar_control.core.holds import HoldSource
 	from ar_control.credit import holds
 
-	return holds.place(customer, company, Source.MANUAL, reason)
+	return holds.place(customer, company, HoldSource.MANUAL, reason)
 
 
 def after_commit() -> None:
@@ -386,7 +386,11 @@ def make_journal_entry_against(
 	abbr = company_abbr(invoice.company)
 	if counter_account is None:
 		counter_account = f"Write Off - {abbr}" if voucher_type == "Write Off Entry" else f"Cash - {abbr}"
-	cost_center = f"_Test Cost Center - {abbr}"
+	cost_center = (
+		f"_Test Cost Center - {abbr}"
+		if frappe.db.exists("Cost Center", f"_Test Cost Center - {abbr}")
+		else f"Main - {abbr}"
+	)
 	doc = frappe.get_doc(
 		{
 			"doctype": "Journal Entry",

@@ -1,7 +1,7 @@
 """The customer's collection page: ``/collect?key=SECRET``, no login.
 
 The link decides everything: one customer in one company, until it expires or is revoked
-(:mod:`ar_control.portal.links`). An expired, revoked, altered or unknown link shows a plain page
+(:mod:`ar_control.collection.links`). An expired, revoked, altered or unknown link shows a plain page
 saying so (with the company's contact details when the link was real), never anyone's data. The
 page is in the customer's language (the Customer's *Language*; ``_lang=zh`` or ``_lang=en``
 switch it) and records each visit on the link and the case.
@@ -12,7 +12,8 @@ from frappe import _
 from frappe.utils import add_days, cint
 
 from ar_control import utils
-from ar_control.portal import answers, links, page
+from ar_control.collection import links
+from ar_control.portal import answers, page
 
 no_cache = 1
 LANGUAGES = (("en", "English"), ("zh", "中文"))

@@ -5,13 +5,5 @@ frappe.provide("frappe.dashboards.chart_sources");
 
 frappe.dashboards.chart_sources["AR Aging Buckets"] = {
 	method: "ar_control.ar_control.dashboard_chart_source.ar_aging_buckets.ar_aging_buckets.get",
-	filters: [
-		{
-			fieldname: "company",
-			label: __("Company"),
-			fieldtype: "Link",
-			options: "Company",
-			default: frappe.defaults.get_user_default("Company"),
-		},
-	],
+	filters: [ar_control.filters.company(0)],
 };

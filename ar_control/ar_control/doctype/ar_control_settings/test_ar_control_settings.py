@@ -3,17 +3,17 @@
 
 import frappe
 
-from ar_control.core.aging import Basis, Buckets
-from ar_control.messages import InvalidSettingsError
+from ar_control.core.aging import Basis, Buckets, Stages
+from ar_control.settings import InvalidSettingsError, get_settings
 from ar_control.tests.utils import ARTestCase
 
 
 class TestARControlSettings(ARTestCase):
 	def test_install_filled_the_defaults(self):
-		settings = frappe.get_single("AR Control Settings")
-		self.assertEqual(settings.aging_buckets_parsed(), Buckets((30, 60, 90, 120)))
+		settings = get_settings()
+		self.assertEqual(settings.aging_buckets(), Buckets((30, 60, 90, 120)))
 		self.assertEqual(settings.aging_basis(), Basis.DUE_DATE)
-		self.assertEqual(settings.coordination_period_days, 60)
+		self.assertEqual(settings.stages(), Stages(60))
 
 	def test_every_problem_is_reported_in_one_translated_error(self):
 		settings = frappe.get_single("AR Control Settings")
@@ -36,9 +36,7 @@ class TestARControlSettings(ARTestCase):
 		settings.aging_buckets = "15, 45, 90"
 		settings.coordination_period_days = 45
 		settings.save()
-		self.assertEqual(
-			frappe.get_single("AR Control Settings").aging_buckets_parsed(), Buckets((15, 45, 90))
-		)
+		self.assertEqual(get_settings().aging_buckets(), Buckets((15, 45, 90)))
 
 	def test_credit_factors_grades_and_the_ladder_are_validated_together(self):
 		settings = frappe.get_single("AR Control Settings")

@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from ar_control.roles import SYSTEM_MANAGER
+
 
 class CollectionActivity(Document):
 	# begin: auto-generated types
@@ -63,4 +65,4 @@ class AppendOnlyError(frappe.PermissionError):
 
 
 def may_edit() -> bool:
-	return "System Manager" in frappe.get_roles()
+	return SYSTEM_MANAGER in frappe.get_roles()

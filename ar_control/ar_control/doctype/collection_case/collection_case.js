@@ -148,7 +148,7 @@ function customer_page_buttons(frm) {
 		__("Copy Customer Link"),
 		() =>
 			frappe
-				.call({ method: "ar_control.portal.links.copy_link", args: { case: frm.doc.name } })
+				.call({ method: "ar_control.collection.links.copy_link", args: { case: frm.doc.name } })
 				.then((r) => {
 					frappe.utils.copy_to_clipboard(r.message);
 					frappe.msgprint({
@@ -165,7 +165,7 @@ function customer_page_buttons(frm) {
 		() =>
 			frappe.confirm(__("Close every link sent to this customer for {0}?", [frm.doc.company]), () =>
 				frappe
-					.call({ method: "ar_control.portal.links.revoke_links", args: { case: frm.doc.name } })
+					.call({ method: "ar_control.collection.links.revoke_links", args: { case: frm.doc.name } })
 					.then((r) => {
 						frappe.show_alert({ message: __("{0} link(s) revoked.", [r.message]), indicator: "green" });
 						frm.reload_doc();

@@ -5,14 +5,15 @@
 
 import frappe
 
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
 from ar_control.collection import cases
 from ar_control.compat import test_record_dependencies
-from ar_control.core.holds import Source
+from ar_control.core.holds import HoldSource
 from ar_control.credit import holds
 from ar_control.credit.check import CreditHoldError
+from ar_control.data import holds as data_holds
 from ar_control.overrides.customer import CreditFieldPermissionError
 from ar_control.records import RecordError
+from ar_control.settings import get_settings
 from ar_control.tests.utils import (
 	COMPANY,
 	TEST_DEPENDENCIES,
@@ -32,7 +33,7 @@ OTHER_COMPANY = "_Test Company 1"
 
 
 def active_sources(customer: str, company: str | None = None) -> list[str]:
-	return sorted(hold.source.value for hold in holds.active(customer, company))
+	return sorted(hold.source.value for hold in data_holds.active(customer, company))
 
 
 def customer_hold(customer: str) -> tuple:
@@ -71,7 +72,7 @@ class TestSourcesAndCompanies(CreditHoldCase):
 
 	def test_the_ladder_releases_its_own_hold_and_leaves_a_manual_one(self):
 		put_on_hold(self.customer, "Credit manager decision", company=None)
-		holds.place(self.customer, COMPANY, Source.COLLECTION_LADDER, "Invoices 30 days overdue")
+		holds.place(self.customer, COMPANY, HoldSource.COLLECTION_LADDER, "Invoices 30 days overdue")
 		self.assertEqual(active_sources(self.customer, COMPANY), ["Collection Ladder", "Manual"])
 		# nothing of the customer is overdue: the ladder lets go of its hold, only of its hold
 		released = cases.release_ladder_holds(
@@ -84,13 +85,13 @@ class TestSourcesAndCompanies(CreditHoldCase):
 		self.assertIn("Credit manager decision", reason)
 
 	def test_placing_the_same_hold_twice_is_one_hold(self):
-		first = holds.place(self.customer, COMPANY, Source.COLLECTION_LADDER, "30 days")
-		self.assertIsNone(holds.place(self.customer, COMPANY, Source.COLLECTION_LADDER, "30 days"))
-		self.assertEqual([hold.name for hold in holds.active(self.customer)], [first])
+		first = holds.place(self.customer, COMPANY, HoldSource.COLLECTION_LADDER, "30 days")
+		self.assertIsNone(holds.place(self.customer, COMPANY, HoldSource.COLLECTION_LADDER, "30 days"))
+		self.assertEqual([hold.name for hold in data_holds.active(self.customer)], [first])
 
 	def test_the_customer_shows_every_active_hold_and_nothing_once_all_are_released(self):
 		manual = put_on_hold(self.customer, "Legal dispute", company=None)
-		ladder = holds.place(self.customer, COMPANY, Source.COLLECTION_LADDER, "60 days overdue")
+		ladder = holds.place(self.customer, COMPANY, HoldSource.COLLECTION_LADDER, "60 days overdue")
 		on_hold, reason, source = customer_hold(self.customer)
 		self.assertEqual((on_hold, source), (1, "Collection Ladder, Manual"))
 		self.assertIn("Legal dispute", reason)
@@ -117,7 +118,7 @@ class TestAssessments(CreditHoldCase):
 
 	def test_cancelling_an_approval_keeps_a_hold_the_ladder_set_after_it(self):
 		approved = make_assessment(self.customer, approved_limit=5000, submit=True)
-		holds.place(self.customer, COMPANY, Source.COLLECTION_LADDER, "30 days overdue")
+		holds.place(self.customer, COMPANY, HoldSource.COLLECTION_LADDER, "30 days overdue")
 		approved.reload()
 		approved.cancel()
 		self.assertEqual(active_sources(self.customer, COMPANY), ["Collection Ladder"])
@@ -127,8 +128,8 @@ class TestAssessments(CreditHoldCase):
 		later = make_assessment(self.customer, "2026-07-31", approved_limit=3000, submit=True)
 		self.assertEqual(active_sources(self.customer), [])
 		later.cancel()
-		restored = holds.active(self.customer, COMPANY)
-		self.assertEqual([(h.source, h.reference) for h in restored], [(Source.NO_CREDIT, zero.name)])
+		restored = data_holds.active(self.customer, COMPANY)
+		self.assertEqual([(h.source, h.reference) for h in restored], [(HoldSource.NO_CREDIT, zero.name)])
 
 
 class TestWhoMayChangeHolds(CreditHoldCase):
@@ -240,7 +241,10 @@ class TestMigration(CreditHoldCase):
 		with settings_changed():
 			credit_holds_as_records.execute()
 			credit_holds_as_records.execute()  # a second run adds nothing
-		self.assertEqual([(h.source, h.company) for h in holds.active(manual)], [(Source.MANUAL, None)])
 		self.assertEqual(
-			[(h.source, h.company) for h in holds.active(ladder)], [(Source.COLLECTION_LADDER, COMPANY)]
+			[(h.source, h.company) for h in data_holds.active(manual)], [(HoldSource.MANUAL, None)]
+		)
+		self.assertEqual(
+			[(h.source, h.company) for h in data_holds.active(ladder)],
+			[(HoldSource.COLLECTION_LADDER, COMPANY)],
 		)

@@ -11,29 +11,9 @@ const AR_AGING_DRILL_FILTER = {
 
 frappe.query_reports["AR Aging Analysis"] = {
 	filters: [
-		{
-			fieldname: "company",
-			label: __("Company"),
-			fieldtype: "Link",
-			options: "Company",
-			reqd: 1,
-			default: frappe.defaults.get_user_default("Company"),
-		},
-		{
-			fieldname: "report_date",
-			label: __("As of Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			default: frappe.datetime.get_today(),
-		},
-		{
-			fieldname: "group_by",
-			label: __("Group By"),
-			fieldtype: "Select",
-			options: ["Customer", "Sales Person", "Territory", "Customer Group", "Voucher"],
-			default: "Customer",
-			reqd: 1,
-		},
+		ar_control.filters.company(),
+		ar_control.filters.as_of_date(),
+		ar_control.filters.group_by(["Customer", "Sales Person", "Territory", "Customer Group", "Voucher"]),
 		{
 			fieldname: "ageing_based_on",
 			label: __("Ageing Based On"),
@@ -47,30 +27,10 @@ frappe.query_reports["AR Aging Analysis"] = {
 			fieldtype: "Data",
 			description: __("Bucket boundaries in days, e.g. 30, 60, 90, 120. Empty: as set in AR Control Settings"),
 		},
-		{
-			fieldname: "customer",
-			label: __("Customer"),
-			fieldtype: "Link",
-			options: "Customer",
-		},
-		{
-			fieldname: "customer_group",
-			label: __("Customer Group"),
-			fieldtype: "Link",
-			options: "Customer Group",
-		},
-		{
-			fieldname: "territory",
-			label: __("Territory"),
-			fieldtype: "Link",
-			options: "Territory",
-		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Person"),
-			fieldtype: "Link",
-			options: "Sales Person",
-		},
+		ar_control.filters.link("Customer"),
+		ar_control.filters.link("Customer Group"),
+		ar_control.filters.link("Territory"),
+		ar_control.filters.link("Sales Person"),
 		{
 			fieldname: "based_on_payment_terms",
 			label: __("Based On Payment Terms"),

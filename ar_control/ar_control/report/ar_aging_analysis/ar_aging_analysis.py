@@ -14,13 +14,13 @@ from __future__ import annotations
 import frappe
 from frappe import _
 
-from ar_control import arguments, permissions
-from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
+from ar_control import arguments, user_permissions
 from ar_control.core import aging
 from ar_control.core.problems import RuleError
 from ar_control.data.aging_totals import GROUP_BY, AgingGroup, aging_totals
 from ar_control.data.dimensions import NOT_ASSIGNED
 from ar_control.messages import bucket_labels, throw
+from ar_control.settings import get_settings
 from ar_control.utils import company_currency, today
 
 STAGE_FIELDS = ("credit_period", "coordination_period", "clearing_period")
@@ -56,7 +56,7 @@ def execute(filters=None):
 
 class AgingOptions:
 	"""The filters, checked (``ar_control.arguments``), completed from AR Control Settings and
-	narrowed to the customers the user may see (``ar_control.permissions``)."""
+	narrowed to the customers the user may see (``ar_control.user_permissions``)."""
 
 	def __init__(self, filters: dict):
 		get = filters.get
@@ -64,13 +64,13 @@ class AgingOptions:
 		self.as_of = arguments.date(get("report_date"), _("As of Date")) or today()
 		self.group_by = arguments.choice(get("group_by"), GROUP_BY, _("Group By"), "Customer")
 		settings = get_settings()
-		self.range = arguments.text(get("range"), _("Ageing Range"), max_length=200) or settings.aging_buckets
+		self.range = arguments.text(get("range"), _("Ageing Range"), max_length=200) or settings.aging_range
 		self.basis = aging.Basis(
 			arguments.choice(
 				get("ageing_based_on"),
 				[basis.value for basis in aging.Basis],
 				_("Ageing Based On"),
-				settings.aging_based_on or aging.Basis.DUE_DATE.value,
+				settings.aging_basis().value,
 			)
 		)
 		try:
@@ -82,12 +82,12 @@ class AgingOptions:
 			_("Coordination Period Ends"),
 			1,
 			aging.MAX_DAYS,
-			default=settings.coordination_period_days or 60,
+			default=settings.stages().coordination_days,
 		)
 		self.stages = aging.Stages(days)
 		throw(aging.check_stages(self.stages), _("Invalid Collection Stages"), InvalidAgingFilterError)
 		customer = arguments.existing("Customer", get("customer"), _("Customer"), required=False)
-		self.customers = permissions.narrow_customers([customer] if customer else None)
+		self.customers = user_permissions.narrow_customers([customer] if customer else None)
 		self.customer_group = arguments.existing(
 			"Customer Group", get("customer_group"), _("Customer Group"), required=False
 		)
@@ -143,7 +143,7 @@ def columns(options: AgingOptions) -> list[dict]:
 	cols.append({"fieldname": "currency", "label": _("Currency"), "fieldtype": "Data", "hidden": 1})
 	# No Link columns: Frappe would check each linked DocType's read permission for every row
 	# and refuse the report to a collector, who cannot read Customers or Currencies. The query
-	# already keeps to what the user may see (ar_control.permissions); the form links the
+	# already keeps to what the user may see (ar_control.user_permissions); the form links the
 	# formatter draws need no permission to show.
 	return cols
 

@@ -3,35 +3,10 @@
 
 frappe.query_reports["Bad Debt Provision"] = {
 	filters: [
-		{
-			fieldname: "company",
-			label: __("Company"),
-			fieldtype: "Link",
-			options: "Company",
-			reqd: 1,
-			default: frappe.defaults.get_user_default("Company"),
-		},
-		{
-			fieldname: "as_of_date",
-			label: __("As of Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			default: frappe.datetime.get_today(),
-		},
-		{
-			fieldname: "group_by",
-			label: __("Group By"),
-			fieldtype: "Select",
-			options: ["Customer", "Band", "Sales Person"],
-			default: "Customer",
-			reqd: 1,
-		},
-		{
-			fieldname: "customer",
-			label: __("Customer"),
-			fieldtype: "Link",
-			options: "Customer",
-		},
+		ar_control.filters.company(),
+		ar_control.filters.as_of_date("as_of_date"),
+		ar_control.filters.group_by(["Customer", "Band", "Sales Person"]),
+		ar_control.filters.link("Customer"),
 	],
 	formatter(value, row, column, data, default_formatter) {
 		// the total row adds up amounts; a rate has no total

@@ -18,7 +18,7 @@ from decimal import Decimal
 import frappe
 from frappe import _
 
-from ar_control import arguments, permissions
+from ar_control import arguments, user_permissions
 from ar_control.core.money import HUNDRED, ZERO, round_money
 from ar_control.core.provision import Coverage
 from ar_control.data import provision as provision_data
@@ -36,7 +36,7 @@ def execute(filters=None):
 	as_of = arguments.date(filters.get("as_of_date"), _("As of Date")) or today()
 	group_by = arguments.choice(filters.get("group_by"), GROUP_BY, _("Group By"), "Customer")
 	customer = arguments.existing("Customer", filters.get("customer"), _("Customer"), required=False)
-	customers = permissions.narrow_customers([customer] if customer else None)
+	customers = user_permissions.narrow_customers([customer] if customer else None)
 	if as_of > today():
 		arguments.invalid(_("{0} must not be after today.").format(_("As of Date")))
 

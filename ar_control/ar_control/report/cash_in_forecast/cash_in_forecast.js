@@ -3,21 +3,8 @@
 
 frappe.query_reports["Cash-in Forecast"] = {
 	filters: [
-		{
-			fieldname: "company",
-			label: __("Company"),
-			fieldtype: "Link",
-			options: "Company",
-			reqd: 1,
-			default: frappe.defaults.get_user_default("Company"),
-		},
-		{
-			fieldname: "report_date",
-			label: __("As of Date"),
-			fieldtype: "Date",
-			reqd: 1,
-			default: frappe.datetime.get_today(),
-		},
+		ar_control.filters.company(),
+		ar_control.filters.as_of_date(),
 		{
 			fieldname: "weeks",
 			label: __("Weeks Ahead"),
@@ -25,20 +12,8 @@ frappe.query_reports["Cash-in Forecast"] = {
 			default: 13,
 			reqd: 1,
 		},
-		{
-			fieldname: "group_by",
-			label: __("Group By"),
-			fieldtype: "Select",
-			options: ["Week", "Customer", "Sales Person"],
-			default: "Week",
-			reqd: 1,
-		},
-		{
-			fieldname: "customer",
-			label: __("Customer"),
-			fieldtype: "Link",
-			options: "Customer",
-		},
+		ar_control.filters.group_by(["Week", "Customer", "Sales Person"]),
+		ar_control.filters.link("Customer"),
 	],
 
 	formatter(value, row, column, data, default_formatter) {

@@ -3,14 +3,7 @@
 
 frappe.query_reports["Sales Collection KPI"] = {
 	filters: [
-		{
-			fieldname: "company",
-			label: __("Company"),
-			fieldtype: "Link",
-			options: "Company",
-			reqd: 1,
-			default: frappe.defaults.get_user_default("Company"),
-		},
+		ar_control.filters.company(),
 		{
 			fieldname: "period",
 			label: __("Period"),
@@ -40,25 +33,11 @@ frappe.query_reports["Sales Collection KPI"] = {
 			default: frappe.datetime.add_days(frappe.datetime.month_start(), -1),
 			depends_on: "eval:doc.period == 'Date Range'",
 		},
-		{
-			fieldname: "sales_person",
-			label: __("Sales Person"),
-			fieldtype: "Link",
-			options: "Sales Person",
+		ar_control.filters.link("Sales Person", {
 			description: __("This sales person and everyone below them in the tree"),
-		},
-		{
-			fieldname: "customer_group",
-			label: __("Customer Group"),
-			fieldtype: "Link",
-			options: "Customer Group",
-		},
-		{
-			fieldname: "territory",
-			label: __("Territory"),
-			fieldtype: "Link",
-			options: "Territory",
-		},
+		}),
+		ar_control.filters.link("Customer Group"),
+		ar_control.filters.link("Territory"),
 	],
 
 	formatter(value, row, column, data, default_formatter) {

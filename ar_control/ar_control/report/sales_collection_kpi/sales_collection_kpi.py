@@ -12,38 +12,13 @@ from __future__ import annotations
 
 import frappe
 from frappe import _
-from frappe.utils import getdate
 
-from ar_control import arguments, permissions
+from ar_control import arguments, user_permissions
 from ar_control.core.period import PeriodKind, make_period, period_containing
 from ar_control.core.problems import RuleError
-from ar_control.kpi.measure import KpiRow, measure
+from ar_control.kpi.measure import KpiRow, figure_values, kpi_values, measure
 from ar_control.messages import throw
 from ar_control.utils import company_currency, today
-
-FIGURES = (
-	("opening_ar", "opening_ar"),
-	("credit_sales", "credit_sales"),
-	("collections", "collections"),
-	("written_off", "written_off"),
-	("closing_ar", "closing_ar"),
-	("current_ar", "closing_current_ar"),
-	("overdue_ar", "closing_overdue_ar"),
-	("over_90_ar", "closing_over_90_ar"),
-)
-KPIS = (
-	("dso_count_back", "dso_count_back"),
-	("dso_simple", "dso_simple"),
-	("best_possible_dso", "best_possible_dso"),
-	("add", "add"),
-	("cei", "cei"),
-	("overdue_ratio", "overdue_ratio"),
-	("over_90_share", "over_90_share"),
-	("collection_rate", "collection_rate"),
-	("bad_debt_ratio", "bad_debt_ratio"),
-	("target_dso", "target_dso"),
-	("dso_gap", "dso_gap"),
-)
 
 
 class InvalidKpiPeriodError(frappe.ValidationError):
@@ -60,7 +35,7 @@ def execute(filters=None):
 		arguments.existing("Customer Group", filters.customer_group, _("Customer Group"), required=False),
 		arguments.existing("Territory", filters.territory, _("Territory"), required=False),
 		arguments.existing("Sales Person", filters.sales_person, _("Sales Person"), required=False),
-		customers=permissions.customers(),
+		customers=user_permissions.customers(),
 	)
 	currency = company_currency(company)
 	data = [row_of(row, currency) for row in rows]
@@ -124,7 +99,7 @@ def columns() -> list[dict]:
 		days("dso_count_back", _("DSO (Count-back)")),
 		days("dso_simple", _("DSO (Simple)")),
 		days("best_possible_dso", _("Best Possible DSO")),
-		days("add", _("ADD")),
+		days("average_days_delinquent", _("ADD")),
 		ratio("cei", _("CEI")),
 		ratio("overdue_ratio", _("Overdue Ratio")),
 		ratio("over_90_share", _("Share over 90 Days")),
@@ -141,8 +116,8 @@ def row_of(row: KpiRow, currency: str) -> dict:
 	data = {"sales_person": row.sales_person, "currency": currency}
 	if row.sales_person == "":
 		data.update(sales_person=_("Not Assigned"), not_assigned=1)
-	data.update({field: getattr(row.figures, attribute) for field, attribute in FIGURES})
-	data.update({field: getattr(row.kpis, attribute) for field, attribute in KPIS})
+	data.update(figure_values(row))
+	data.update(kpi_values(row))
 	return data
 
 

@@ -56,12 +56,6 @@ def require_customer(customer: str, user: str | None = None) -> None:
 	require_allowed("Customer", customer, user)
 
 
-def require_role(roles: set[str], message: str, exc: type[Exception] = frappe.PermissionError) -> None:
-	"""Refuse a user who has none of ``roles``; ``message`` says who may do it."""
-	if not roles & set(frappe.get_roles()):
-		frappe.throw(message, title=_("Not Permitted"), exc=exc)
-
-
 def narrow_customers(wanted: list[str] | None, user: str | None = None) -> list[str] | None:
 	"""The customers a query may read: ``wanted`` (``None`` = all) within what the user may see.
 	A wanted customer outside the user's permissions is refused, not silently dropped."""

@@ -1,4 +1,5 @@
-"""Personal links to the customer's collection page: made, resolved, revoked.
+"""Personal links to the customer's collection page (``ar_control.portal``): made for the
+ladder's reminders and by a case's buttons, resolved when the customer follows one, revoked.
 
 A link names one customer in one company. Its secret (``core.portal.new_secret``) goes only into
 the e-mail or to the user who copies it from the case; the **Collection Link** record keeps its
@@ -15,15 +16,16 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, get_url, now_datetime
 
-from ar_control import permissions
+from ar_control import arguments, evidence
 from ar_control.arguments import Untrusted
 from ar_control.core import portal as rules
-from ar_control.roles import CREDIT_MANAGER
+from ar_control.roles import COLLECTOR, MANAGERS, require_role
+from ar_control.settings import get_settings
 
 LINK = "Collection Link"
 ROUTE = "collect"
 # who may copy a customer's link from a case, or revoke its links
-CASE_ROLES = {CREDIT_MANAGER, "Collector", "Accounts Manager", "System Manager"}
+CASE_ROLES = (*MANAGERS, COLLECTOR)
 
 
 class LinkRefused(frappe.PermissionError):
@@ -37,8 +39,6 @@ class LinkRefused(frappe.PermissionError):
 
 
 def policy() -> rules.PagePolicy:
-	from ar_control.ar_control.doctype.ar_control_settings.ar_control_settings import get_settings
-
 	return get_settings().page_policy()
 
 
@@ -124,36 +124,30 @@ def revoke(customer: str, company: str) -> int:
 
 
 def _case(case: object):
-	from ar_control.arguments import existing
-
-	name = existing("Collection Case", case, _("Collection Case"))
+	name = arguments.existing("Collection Case", case, _("Collection Case"))
 	doc = frappe.get_doc("Collection Case", name)
 	doc.check_permission("read")
-	permissions.require_role(
-		CASE_ROLES, _("Only a Collector, a Credit Manager or an Accounts Manager can do this.")
-	)
+	require_role(CASE_ROLES, _("Only a Collector, a Credit Manager or an Accounts Manager can do this."))
 	return doc
 
 
 @frappe.whitelist(methods=["POST"])
 def copy_link(case: Untrusted = None) -> str:
 	"""*Copy Customer Link* on a case: a new link for its customer, shown once to the user."""
-	from ar_control.collection.cases import add_activity
-
 	doc = _case(case)
 	url = make(doc.customer, doc.company, _("Copied by {0}").format(frappe.session.user), doc.name)
-	add_activity(doc.name, "Note", _("A customer link was copied by {0}.").format(frappe.session.user))
+	evidence.add_activity(
+		doc.name, "Note", _("A customer link was copied by {0}.").format(frappe.session.user)
+	)
 	return url
 
 
 @frappe.whitelist(methods=["POST"])
 def revoke_links(case: Untrusted = None) -> int:
 	"""*Revoke Links* on a case: every link of its customer and company stops opening the page."""
-	from ar_control.collection.cases import add_activity
-
 	doc = _case(case)
 	count = revoke(doc.customer, doc.company)
-	add_activity(
+	evidence.add_activity(
 		doc.name, "Note", _("{0} customer link(s) revoked by {1}.").format(count, frappe.session.user)
 	)
 	return count

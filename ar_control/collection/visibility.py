@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import frappe
 
-SEE_ALL = {"System Manager", "Accounts Manager", "Credit Manager", "Sales Manager", "Auditor"}
+from ar_control.roles import AUDITOR, COLLECTOR, MANAGERS, SALES_MANAGER
+
+SEE_ALL = {*MANAGERS, SALES_MANAGER, AUDITOR}
 OWNER_FIELD_BY_ROLE = {
-	"Collector": "collector",
+	COLLECTOR: "collector",
 	"Accounts User": "finance_owner",
 	"Sales User": "sales_person_user",
 }
