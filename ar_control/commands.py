@@ -89,7 +89,7 @@ def receivables_ledger(context, check=False):
 	"shapes",
 	multiple=True,
 	help="Data set shape (repeatable; 'all' for every one): standard, many-small, few-large, "
-	"partly-paid, credits-journals, advances. Default: standard.",
+	"partly-paid, credits-journals, advances, changing. Default: standard.",
 )
 @click.option(
 	"--cold-command",
@@ -153,7 +153,8 @@ def forecast_backtest(context, company=None, from_date=None, to_date=None, weeks
 	"""Forecast cash-in as of past month-ends and compare with what was collected."""
 	from frappe.utils import strip_html
 
-	from ar_control.ar_control.report.cash_in_forecast import cash_in_forecast as report
+	from ar_control.forecast import accuracy, backtest, cash_in
+	from ar_control.forecast.options import BacktestOptions
 
 	frappe.init(site=get_site(context))
 	frappe.connect()
@@ -166,17 +167,18 @@ def forecast_backtest(context, company=None, from_date=None, to_date=None, weeks
 			"weeks": weeks,
 		}
 		try:
-			options = report.BacktestOptions(filters)
-			result = report.run_backtest(options)
+			options = BacktestOptions(filters)
+			result = cash_in.run_backtest(options)
+			accuracy.keep(options, result)  # the report shows it beside the forecast
 		except frappe.ValidationError as error:
 			raise click.ClickException(strip_html(str(error))) from error
 		click.echo(
 			f"{options.company}: {len(options.origins)} month-ends "
 			f"({options.origins[0]} to {options.origins[-1]}), {options.weeks} weeks each"
 		)
-		for headers, rows in (report.backtest_table(result), report.origin_table(result)):
+		for headers, rows in (backtest.horizon_table(result), backtest.origin_table(result)):
 			click.echo("")
-			click.echo(_table(headers, [[report.format_cell(v) for v in row] for row in rows]))
+			click.echo(_table(headers, [[backtest.format_cell(v) for v in row] for row in rows]))
 	finally:
 		frappe.destroy()
 

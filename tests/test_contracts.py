@@ -188,7 +188,7 @@ LAYERS = (
 	("utils", "messages", "records", "user_permissions"),
 	("arguments", "settings", "evidence"),
 	("data",),
-	("credit", "kpi"),
+	("credit", "kpi", "forecast"),
 	("collection", "provision"),
 	("portal",),
 	("ar_control", "overrides", "tasks", "api", "patches", "install", "www", "demo"),

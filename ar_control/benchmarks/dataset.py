@@ -63,13 +63,26 @@ TEMPLATE_AMOUNT = 1000
 class Shape(NamedTuple):
 	"""How a data set spreads its invoices: over how many customers, how unevenly (the customer
 	of invoice ``i`` is ``customers * frac(i * 0.618...) ** skew``), and the share of each kind (by
-	the copy index modulo 100, cumulative)."""
+	the copy index modulo 100, cumulative). Its history may change over time:
+
+	- ``season``: each invoice's amount times 1 + season x cos(2 pi (day of the year - 320) / 365)
+	  (a business whose sales peak in mid-November and are lowest in mid-May), in whole rupees;
+	- ``drift_days``: each customer's habit moves by up to ``drift_days`` over the two years, later
+	  or earlier by its number (``mod(customer, 5) - 2``: two in five later, two earlier, one not
+	  at all), in proportion to the invoice's date;
+	- ``default_every``, ``default_days``: every ``default_every``-th customer pays nothing of what
+	  it is invoiced in the ``default_days`` before ``as_of`` (it stopped paying).
+	"""
 
 	name: str
 	description: str
 	customers_per_invoice: float
 	skew: float
 	kinds: tuple[tuple[str, int], ...]
+	season: float = 0.0
+	drift_days: int = 0
+	default_every: int = 0
+	default_days: int = 0
 
 	def customers(self, invoices: int) -> int:
 		return max(int(invoices * self.customers_per_invoice), 1)
@@ -119,6 +132,19 @@ SHAPES = {
 			1 / 20,
 			2,
 			(("paid", 45), ("advance", 85), ("open", 100)),
+		),
+		Shape(
+			"changing",
+			"as standard, in a seasonal business (sales x 1.6 in November, x 0.4 in May) whose "
+			"customers change their habits (up to 40 days later or earlier over the two years) and "
+			"one customer in eleven stopped paying six months ago",
+			1 / 20,
+			2,
+			(("paid", 70), ("half", 80), ("credit", 82), ("open", 100)),
+			season=0.6,
+			drift_days=40,
+			default_every=11,
+			default_days=184,
 		),
 	)
 }
@@ -517,11 +543,28 @@ def _plan(invoices: int, customers: int, as_of: date, shape: Shape = SHAPES["sta
 			paid_on = case wanted
 				when 'credit' then date_add(posting, interval {CREDIT_NOTE_AFTER} day)
 				when 'advance' then date_sub(posting, interval {ADVANCE_BEFORE} day)
-				else date_add(posting, interval {CREDIT_DAYS} + mod(customer_no, 7) * 15 - 20 day) end"""
+				else greatest(posting, date_add(posting, interval {CREDIT_DAYS} + mod(customer_no, 7) * 15 - 20
+					+ round((mod(customer_no, 5) - 2) / 2 * %(drift)s * datediff(posting, %(first)s) / {DAYS})
+					day)) end""",
+		{"drift": shape.drift_days, "first": as_of - timedelta(days=DAYS)},
+	)
+	if shape.season:
+		frappe.db.sql(
+			"""update ar_bench_plan set
+				amount = round(amount * (1 + %(season)s * cos(2 * pi() * (dayofyear(posting) - 320) / 365))),
+				factor = amount / %(template)s""",
+			{"season": shape.season, "template": TEMPLATE_AMOUNT},
+		)
+	# a customer that stopped paying: what it was invoiced since then stays open
+	stopped = (
+		f"""wanted in ('paid', 'half') and mod(customer_no, {shape.default_every}) = 0
+		and posting >= date_sub(%(as_of)s, interval {shape.default_days} day)"""
+		if shape.default_every
+		else "false"
 	)
 	frappe.db.sql(
-		"""update ar_bench_plan set
-			kind = if(wanted != 'open' and paid_on <= %(as_of)s, wanted, 'open')""",
+		f"""update ar_bench_plan set
+			kind = if(wanted != 'open' and paid_on <= %(as_of)s and not ({stopped}), wanted, 'open')""",
 		{"as_of": as_of},
 	)
 	frappe.db.sql(

@@ -13,5 +13,9 @@ Modules:
 	escalation  the collection ladder and the daily step planner
 	kpi         DSO, Best Possible DSO, ADD, CEI, overdue ratio, collection rate, bad-debt ratio
 	provision   the bad-debt allowance: aging-rate matrix, historical loss rates, specific provisions
-	forecast    expected receipts per week, the naive due-date forecast, the backtest's errors
+	forecast    expected receipts per week (usual days late, the collection profile), the naive
+	            due-date forecast
+	collection_profile  weekly collection rates by weeks from the customer's habit, learnt from
+	            the company's month-ends
+	backtest    the forecast's errors per horizon against what was collected, and their band
 """

@@ -7,57 +7,46 @@ Set-based reads (``frappe.qb``) of ERPNext's Payment Ledger (:mod:`ar_control.da
   each Sales Invoice's Sales Team shares; with the customers' groups (:func:`customer_groups`)
   and what their open collection cases say (:func:`case_marks`: disputed, in Legal, a pending
   promise to pay), each read by a query of its own.
-- :func:`lateness`: the amount-weighted average days late that Credit Assessment computes for
-  one customer (``core.credit.payment_history().average_days_late`` over
-  :func:`ar_control.data.history.invoice_history`), here for every customer at once, per
-  customer group and for the company (``GROUP BY customer group, customer WITH ROLLUP``), from
-  what the ledger held on the date.
+- :func:`lateness`: each customer's usual days late (what it paid on its Sales Invoices, each
+  payment weighted by its amount and counted from the due date), per customer group and for the
+  company (``GROUP BY customer group, customer WITH ROLLUP``), from what the ledger held on the
+  date.
 - :func:`collected`: what was actually collected in the weeks after a date on the items open
   on it (the backtest's actual figures), one row.
-- :func:`collection_profile`: how the company's overdue debt came in: per age band, what was
-  open at each month-end of a look-back window and what of it was collected in each of the
-  weeks after, summed over the month-ends (two statements: one row per due date, one per band
-  and week).
+
+How the company's receivables come in (the collection profile) is
+:mod:`ar_control.data.collection_profile`.
 
 Python receives one row per open voucher (the forecast needs each one's due date), one per
-customer for the lateness, one per origin for the collections and, for the profile, one per due
-date and one per age band and week; nothing loops over the ledger.
+customer for the lateness and one per origin for the collections; nothing loops over the ledger.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
 import frappe
 from frappe.query_builder import Case, Criterion
-from frappe.query_builder.functions import Cast, Coalesce, Count, Max, Round, Sum
+from frappe.query_builder.functions import Coalesce, Max, Sum
 from frappe.utils import add_days, add_months, getdate
-from pypika.terms import Function, ValueWrapper
+from pypika.terms import Function
 
 from ar_control.core import forecast as core
-from ar_control.core.aging import DateRange
-from ar_control.core.escalation import CLOSED, LEGAL, RecoveryStep
+from ar_control.core.escalation import CLOSED, LEGAL
 from ar_control.core.money import round_money, to_decimal
 from ar_control.core.period import HISTORY_MONTHS
 from ar_control.data import ledger
-from ar_control.data.dimensions import NOT_ASSIGNED, in_range
+from ar_control.data.dimensions import in_range
 from ar_control.data.receivables import (
 	currency_precision,
-	due_date_of,
 	open_items_query,
 	run,
 	voucher_type_of,
 )
 
-PROFILE_MONTHS = 12  # month-ends the collection profile learns from
-# learnt profiles in the cache, by what they were learnt from (:func:`_profile_key`)
-PROFILE_CACHE = "ar_control_collection_profile"
-PROFILE_KEPT = 7 * 24 * 3600
 CHUNK = 5000  # names per IN list
 
 
@@ -201,20 +190,60 @@ def forecast_items(
 	return ForecastInput(list(items.values()), {k: tuple(v) for k, v in shares.items()})
 
 
-# --- lateness -------------------------------------------------------------------------------------
+# --- usual days late ------------------------------------------------------------------------------
 
 
 def _datediff(end, start):
 	return Function("DATEDIFF", end, start)
 
 
-def _greatest(*terms):
-	return Function("GREATEST", *terms)
-
-
 def history_start(as_of: date, months: int) -> date:
 	"""The first day of the history window ending on ``as_of``, as Credit Assessment counts it."""
 	return getdate(add_days(add_months(as_of, -months), 1))
+
+
+def _paid_on_invoices(company, as_of: date, months: int, customers: list[str] | None):
+	"""The collections (payments and journal entries received) on the Sales Invoices posted in the
+	``months`` ending on ``as_of``, as the ledger stood on ``as_of``: ``(query, amount, days
+	late)``, each row a collection, its amount positive and its days late signed."""
+	reading = ledger.receivables()
+	t = reading.table
+	invoice = frappe.qb.DocType(ledger.LEDGER).as_("paid_invoice")
+	sales_invoice = frappe.qb.DocType("Sales Invoice").as_("habit_invoice")
+	query = (
+		reading.reading()
+		.join(invoice)
+		.on(
+			(invoice.account == t.account)
+			& (invoice.party_type == "Customer")
+			& (invoice.delinked == 0)
+			& (invoice.party == t.party)
+			& (invoice.against_voucher_no == t.against_voucher_no)
+			& (invoice.voucher_no == t.against_voucher_no)
+		)
+	)
+	query, kind = reading.with_kind(query)
+	# Sales Invoices only (a journal entry that debits the customer is no invoice of theirs)
+	query = query.join(sales_invoice).on(sales_invoice.name == t.against_voucher_no)
+	query = query.where(
+		Criterion.all(reading.conditions(company, as_of, customers))
+		& (kind == ledger.KIND_COLLECTION)
+		& (t.amount < 0)
+		& (invoice.amount > 0)
+		& (invoice.posting_date >= history_start(as_of, months))
+		& (invoice.posting_date <= as_of)
+	)
+	return query, -t.amount, _datediff(t.posting_date, Coalesce(invoice.due_date, invoice.posting_date))
+
+
+def usual_days_late_query(company, as_of: date, months: int, customers: list[str] | None):
+	"""Per customer (``party``) the ``weight`` (what it paid) and ``weighted_days`` (what it paid
+	times its days late) of :func:`lateness`, as a query to join."""
+	query, amount, days = _paid_on_invoices(company, as_of, months, customers)
+	t = ledger.receivables().table
+	return query.select(
+		t.party.as_("party"), Sum(amount).as_("weight"), Sum(amount * days).as_("weighted_days")
+	).groupby(t.party)
 
 
 def lateness(
@@ -223,63 +252,30 @@ def lateness(
 	months: int = HISTORY_MONTHS,
 	customers: Iterable[str] | None = None,
 ) -> core.Lateness:
-	"""Amount-weighted average days late per customer, per customer group and for the company,
-	from the Sales Invoices posted in the ``months`` ending on ``as_of`` and the ledger as it
-	stood on ``as_of`` (nothing posted later is known).
-
-	The figure of ``core.credit.payment_history``, in SQL: an invoice is judged when settled
-	(nothing left open; its end is the last payment or credit against it) or open and past due
-	(its end is ``as_of``); days late = max(0, end - due date); the average weighs each judged
-	invoice by its amount. A group's and the company's figures weigh every judged invoice of
-	their customers alike (not an average of averages). ``None`` where nothing can be judged.
-	"""
-	reading = ledger.receivables()
-	t = reading.table
-	own = reading.own_row
-	start = history_start(as_of, months)
-	posted = Max(Case().when(own, t.posting_date))
-	invoiced = Sum(Case().when(own & (t.amount > 0), t.amount).else_(0))
-	invoices = (
-		reading.reading()
-		.select(
-			t.party,
-			t.against_voucher_no.as_("voucher_no"),
-			posted.as_("posting_date"),
-			Max(Case().when(own, t.due_date)).as_("due_date"),
-			invoiced.as_("amount"),
-			Sum(t.amount).as_("outstanding"),
-			Max(Case().when(own.negate(), t.posting_date)).as_("settled_on"),
-		)
-		.where(Criterion.all(reading.conditions(company, as_of, customers)))
-		.groupby(*reading.voucher_keys())
-		.having((posted >= start) & (posted <= as_of) & (invoiced > 0))
-	).as_("invoices")
+	"""Usual days late per customer, per customer group and for the company: what each paid on
+	its Sales Invoices posted in the ``months`` ending on ``as_of`` (payments and journal
+	entries, as the ledger stood on ``as_of``: nothing posted later is known), each payment
+	weighted by its amount and counted (payment date - due date) days late, negative when early:
+	Σ amount x days late / Σ amount, to 2 places. A group's and the company's figures weigh every
+	payment of their customers alike (not an average of averages). ``None`` where nothing was
+	paid. Not Credit Assessment's average days late: that one counts an early payment as 0 days
+	and an invoice still open as late as it is; this one says when a customer pays when it pays
+	(what it does not pay, the collection profile learns)."""
+	customers = list(customers) if customers is not None else None
+	query, amount, days = _paid_on_invoices(company, as_of, months, customers)
+	t = ledger.receivables().table
 	customer = frappe.qb.DocType("Customer").as_("customer")
-	sales_invoice = frappe.qb.DocType("Sales Invoice").as_("judged_invoice")
-	due = Coalesce(invoices.due_date, invoices.posting_date)
-	end = (
-		Case()
-		.when((invoices.outstanding <= 0) & invoices.settled_on.isnotnull(), invoices.settled_on)
-		.when(due < as_of, as_of)
-	)
-	judged = end.isnotnull()
 	group = Coalesce(customer.customer_group, "")
 	query = (
-		frappe.qb.from_(invoices)
-		# Sales Invoices only (a journal entry that debits the customer is no invoice of theirs)
-		.join(sales_invoice)
-		.on(sales_invoice.name == invoices.voucher_no)
-		.left_join(customer)
-		.on(customer.name == invoices.party)
+		query.left_join(customer)
+		.on(customer.name == t.party)
 		.select(
 			group.as_("customer_group"),
-			invoices.party,
-			Sum(Case().when(judged, invoices.amount).else_(0)).as_("weight"),
-			Sum(Case().when(judged, invoices.amount * _greatest(0, _datediff(end, due))).else_(0)).as_(
-				"weighted_days"
-			),
+			t.party.as_("party"),
+			Sum(amount).as_("weight"),
+			Sum(amount * days).as_("weighted_days"),
 		)
-		.groupby(group, invoices.party)
+		.groupby(group, t.party)
 		.rollup(vendor="mysql")
 	)
 	with ledger.large_temporary_tables():
@@ -351,295 +347,6 @@ def collected(
 	return tuple(round_money(to_decimal(row[f"w{i}"]), precision_quantum) for i in range(weeks))
 
 
-# --- how overdue debt comes in --------------------------------------------------------------------
-
-
-def _month_table(ends: Sequence[date], weeks: int):
-	"""The month-ends as a derived table (``month_end``, ``horizon_end``): a handful of literal
-	rows the collections are joined to."""
-	union = None
-	for end in ends:
-		row = frappe.qb.select(
-			Cast(ValueWrapper(str(end)), "DATE").as_("month_end"),
-			Cast(ValueWrapper(str(horizon_end(end, weeks))), "DATE").as_("horizon_end"),
-		)
-		union = row if union is None else union * row  # UNION ALL
-	return union.as_("months")
-
-
-def _band(age, bands: Sequence[core.AgeBand]) -> Case:
-	"""The index of the band an age (days past due) lies in; NULL in none."""
-	band = Case()
-	for index, item in enumerate(bands):
-		band = band.when(in_range(age, DateRange(item.first, item.last)), index)
-	return band
-
-
-def _profile_outstanding(
-	company: str,
-	ends: Sequence[date],
-	customers: list[str] | None,
-	bands: Sequence[core.AgeBand],
-	precision: int,
-) -> dict[int, Decimal]:
-	"""Σₘ outstanding(m, b): one pass over the ledger grouped per voucher gives each voucher's
-	outstanding at every month-end (a conditional sum each, the aging's netting); the outer query
-	adds up the positive ones per due date and month-end (a few hundred due dates), and each due
-	date's sums go to the band of its age on that month-end."""
-	reading = ledger.receivables()
-	t = reading.table
-	own = reading.own_row
-	inner = (
-		reading.reading()
-		.select(
-			t.against_voucher_no.as_("voucher_no"),
-			Max(Case().when(own, t.posting_date)).as_("posting_date"),
-			Max(Case().when(own, t.due_date)).as_("due_date"),
-			*(
-				Sum(Case().when(t.posting_date <= end, t.amount).else_(0)).as_(f"o{j}")
-				for j, end in enumerate(ends)
-			),
-		)
-		.where(Criterion.all(reading.conditions(company, ends[-1], customers)))
-		.groupby(*reading.voucher_keys())
-	).as_("vouchers")
-	query = frappe.qb.from_(inner)
-	due = Coalesce(due_date_of(inner), inner.posting_date)
-	query = (
-		query.select(
-			due.as_("due"),
-			*(
-				Sum(Case().when(Round(inner[f"o{j}"], precision) > 0, inner[f"o{j}"]).else_(0)).as_(f"o{j}")
-				for j in range(len(ends))
-			),
-		)
-		# past due on the last month-end at least
-		.where(due < ends[-1])
-		.groupby(due)
-	)
-	with ledger.large_temporary_tables():
-		rows = query.run(as_dict=True)
-	totals: dict[int, Decimal] = {}
-	for row in rows:
-		for j, end in enumerate(ends):
-			band = core.band_of((end - getdate(row.due)).days, bands)
-			if band is not None:
-				totals[band] = totals.get(band, Decimal(0)) + to_decimal(row[f"o{j}"])
-	return totals
-
-
-def _profile_collected(
-	company: str,
-	ends: Sequence[date],
-	weeks: int,
-	customers: list[str] | None,
-	bands: Sequence[core.AgeBand],
-) -> dict[tuple[int, int], Decimal]:
-	"""Σₘ collected(m, b, w): the collections (payments and journal entries) posted in the window,
-	each with its invoice's due date (from the invoice's own row), added up per due date and
-	posting date; those sums joined to the month-ends they follow by at most N weeks (a few
-	each), then summed per band of the invoice's age on the month-end and per week after it."""
-	reading = ledger.receivables()
-	t = reading.table
-	voucher = frappe.qb.DocType(ledger.LEDGER).as_("profile_voucher")
-	query = (
-		reading.reading()
-		.join(voucher)
-		.on(
-			(voucher.account == t.account)
-			& (voucher.party_type == "Customer")
-			& (voucher.delinked == 0)
-			& (voucher.party == t.party)
-			& (voucher.against_voucher_no == t.against_voucher_no)
-			& (voucher.voucher_no == t.against_voucher_no)
-		)
-	)
-	query, kind = reading.with_kind(query)
-	due = Coalesce(due_date_of(voucher), voucher.posting_date)
-	query = (
-		query.select(due.as_("due"), t.posting_date.as_("paid_on"), Sum(-t.amount).as_("collected"))
-		.where(
-			Criterion.all(reading.conditions(company, horizon_end(ends[-1], weeks), customers))
-			& (t.posting_date > ends[0])
-			& (kind == ledger.KIND_COLLECTION)
-			& (due < ends[-1])
-		)
-		.groupby(due, t.posting_date)
-	)
-	# grouped, the collections are a derived table of their own (a few thousand rows) that the
-	# month-ends are joined to, rather than every ledger row joined to every month-end
-	paid = query.as_("paid")
-	month = _month_table(ends, weeks)
-	age = _datediff(month.month_end, paid.due)
-	band = _band(age, bands)
-	week = Function("FLOOR", (_datediff(paid.paid_on, month.month_end) - 1) / 7)
-	query = (
-		frappe.qb.from_(paid)
-		.join(month)
-		.on((paid.paid_on > month.month_end) & (paid.paid_on <= month.horizon_end))
-		.select(band.as_("band"), week.as_("week"), Sum(paid.collected).as_("collected"))
-		.where(age >= bands[0].first)
-		.groupby(band, week)
-	)
-	return {
-		(int(row.band), int(row.week)): to_decimal(row.collected)
-		for row in query.run(as_dict=True)
-		if row.band is not None
-	}
-
-
-def collection_profile(
-	company: str,
-	as_of: date,
-	weeks: int = core.DEFAULT_WEEKS,
-	customers: Iterable[str] | None = None,
-	months: int = PROFILE_MONTHS,
-	bands: Sequence[core.AgeBand] = core.PROFILE_BANDS,
-) -> core.CollectionProfile:
-	"""The company's collection profile of overdue debt (``core.forecast.collection_profile``)
-	learnt on the month-ends of :func:`ar_control.core.forecast.profile_month_ends`: for each month-end m, the items open
-	at m with something owed (netted per voucher as the aging nets them, in company currency)
-	and past due on m, by age band on m; their outstanding at m and what was collected on them
-	in each of the ``weeks`` weeks after m (payments and journal entries, as :func:`collected`
-	counts them), summed over the month-ends per band. Two statements, one row and one row per
-	band and week: :func:`_profile_outstanding` and :func:`_profile_collected`.
-
-	A collection after m on an invoice past due on m (so posted by m) counts as collected on an
-	item open at m: that it was still owed is what the collection shows (an invoice already
-	settled or overpaid on m and paid again is the exception this leaves in)."""
-	ends = core.profile_month_ends(as_of, weeks, months)
-	if not ends:
-		return core.CollectionProfile()
-	customers = list(customers) if customers is not None else None
-	precision = currency_precision()
-	key = _profile_key(company, ends, weeks, customers, bands, precision)
-	cached = frappe.cache.get_value(key, expires=True)  # kept with an expiry: not in frappe.local
-	if cached is not None:
-		return cached
-	profile = _learn_profile(company, ends, weeks, customers, bands, precision)
-	frappe.cache.set_value(key, profile, expires_in_sec=PROFILE_KEPT)
-	return profile
-
-
-def _profile_key(company, ends, weeks, customers, bands, precision) -> str:
-	"""What a collection profile is learnt from, down to the ledger it reads: the month-ends,
-	the customers and bands, and the count and sum of the company's ledger rows up to the end of
-	the last month-end's weeks (read from the covering index alone). A back-dated entry, a cancellation
-	or a reconciliation in that range changes the key, so the profile is learnt again; rows
-	posted later do not."""
-	reading = ledger.receivables()
-	t = reading.table
-	rows, amount = (
-		reading.reading()
-		.select(Count("*"), Sum(t.amount))
-		.where(Criterion.all(reading.conditions(company, horizon_end(ends[-1], weeks))))
-		.run()[0]
-	)
-	basis = [
-		company,
-		[str(end) for end in ends],
-		weeks,
-		sorted(customers) if customers is not None else None,
-		[(band.first, band.last) for band in bands],
-		precision,
-		rows,
-		str(to_decimal(amount)),
-	]
-	return f"{PROFILE_CACHE}:{hashlib.sha1(json.dumps(basis).encode()).hexdigest()}"
-
-
-def _learn_profile(company, ends, weeks, customers, bands, precision) -> core.CollectionProfile:
-	outstanding = _profile_outstanding(company, ends, customers, bands, precision)
-	collected_ = _profile_collected(company, ends, weeks, customers, bands)
-	totals = {
-		index: (amount, tuple(collected_.get((index, k), Decimal(0)) for k in range(weeks)))
-		for index, amount in outstanding.items()
-		if amount > 0
-	}
-	return core.collection_profile(totals, bands, ends)
-
-
-# --- the forecast and the backtest ------------------------------------------------------------------
-
-
-class ForecastRun(NamedTuple):
-	forecast: core.Forecast
-	naive: core.Forecast
-	lateness: core.Lateness
-	shares: dict[str, tuple[tuple[str, Decimal], ...]]
-	profile: core.CollectionProfile = core.NO_PROFILE
-
-
-def run_forecast(
-	company: str,
-	as_of: date,
-	weeks: int,
-	curve: Sequence[RecoveryStep],
-	history_months: int = HISTORY_MONTHS,
-	customers: Iterable[str] | None = None,
-	with_cases: bool = True,
-	with_sales_team: bool = False,
-	history_customers: Iterable[str] | None = None,
-) -> ForecastRun:
-	"""The app's forecast and the naive one of the open items of ``customers`` (``None``: all),
-	made from the ledger at the end of ``as_of``. The lateness (its group and company figures)
-	and the collection profile of stale items come from the history of ``history_customers``
-	(``None``: all), so that narrowing the forecast to one customer does not change what that
-	customer's items are judged by."""
-	customers = list(customers) if customers is not None else None
-	history_customers = list(history_customers) if history_customers is not None else None
-	data = forecast_items(company, as_of, customers, with_cases, with_sales_team)
-	late = lateness(company, as_of, history_months, history_customers)
-	profile = collection_profile(company, as_of, weeks, history_customers)
-	made = core.forecast(data.items, as_of, late, curve, weeks, profile=profile)
-	naive = core.naive_forecast(data.items, as_of, weeks)
-	return ForecastRun(made, naive, late, data.shares, profile)
-
-
 def horizon_end(origin: date, weeks: int) -> date:
 	"""The last day of week ``weeks`` after ``origin``."""
 	return origin + timedelta(days=7 * weeks)
-
-
-def run_backtest(
-	company: str,
-	origins: Sequence[date],
-	weeks: int,
-	curve: Sequence[RecoveryStep],
-	history_months: int = HISTORY_MONTHS,
-	customers: Iterable[str] | None = None,
-	history_customers: Iterable[str] | None = None,
-) -> core.Backtest:
-	"""The forecast as of each origin (open items, lateness and collection profile as the ledger
-	stood then, the profile from month-ends whose weeks had passed by the origin; the
-	collection cases' current state is not what was known then, so promises, disputes and Legal
-	hand-overs are left out) against what was collected in the weeks after it."""
-	customers = list(customers) if customers is not None else None
-	made = []
-	for origin in origins:
-		run = run_forecast(
-			company,
-			origin,
-			weeks,
-			curve,
-			history_months,
-			customers,
-			with_cases=False,
-			history_customers=history_customers,
-		)
-		actual = collected(company, origin, weeks, customers)
-		made.append(core.backtest_origin(run.forecast, run.naive, actual))
-	return core.backtest(made)
-
-
-def split_by_sales_person(
-	receipts: Iterable[core.Receipt], shares: dict[str, tuple[tuple[str, Decimal], ...]]
-) -> dict[str, list[tuple[core.Receipt, Decimal]]]:
-	"""Each receipt with the share of it each sales person of the invoice's Sales Team holds
-	(receivables without a Sales Team: :data:`NOT_ASSIGNED`, share 1)."""
-	by_person: dict[str, list[tuple[core.Receipt, Decimal]]] = {}
-	for receipt in receipts:
-		team = shares.get(receipt.voucher_no) if receipt.voucher_type == "Sales Invoice" else None
-		for person, share in team or ((NOT_ASSIGNED, Decimal(1)),):
-			by_person.setdefault(person, []).append((receipt, share))
-	return by_person

@@ -162,7 +162,7 @@ METHODS = {
 	"frappe.desk.query_report.run#Cash-in Forecast": st.fixed_dictionaries(
 		{"filters": report_filters(FORECAST_FILTERS)}
 	),
-	"ar_control.ar_control.report.cash_in_forecast.cash_in_forecast.backtest": st.fixed_dictionaries(
+	"ar_control.forecast.backtest.run": st.fixed_dictionaries(
 		{}, optional={"filters": filters_of(("company", "from_date", "to_date", "weeks", "customer"))}
 	),
 	# the customer's page: a link's secret that opens nothing, whatever else is sent

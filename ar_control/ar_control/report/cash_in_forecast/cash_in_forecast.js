@@ -52,12 +52,15 @@ frappe.query_reports["Cash-in Forecast"] = {
 				primary_action(values) {
 					dialog.hide();
 					frappe.call({
-						method: "ar_control.ar_control.report.cash_in_forecast.cash_in_forecast.backtest",
+						method: "ar_control.forecast.backtest.run",
 						args: { filters: { company: filters.company, customer: filters.customer, ...values } },
 						freeze: true,
 						freeze_message: __("Forecasting every month-end..."),
 						callback(r) {
-							if (r.message) show_backtest(r.message);
+							if (!r.message) return;
+							show_backtest(r.message);
+							// over every customer it is now the accuracy shown beside the figures
+							if (r.message.kept) report.refresh();
 						},
 					});
 				},
@@ -79,7 +82,8 @@ function show_backtest(result) {
 		message: `<p>${esc(__("Origins: {0}", [result.origins.join(", ")]))}</p>
 			<table class="table table-bordered table-condensed"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>
 			<p class="text-muted">${esc(
-				__("WAPE: sum of the weekly absolute errors over what was collected. Total error: the cumulative forecast through the week against what was collected through it; positive means too high.")
-			)}</p>`,
+				__("WAPE: sum of the weekly absolute errors over what was collected. Bias: the week's forecast against what was collected in it. Total error: the cumulative forecast through the week against what was collected through it; positive means too high. Collected per forecast: what came in per unit forecast, 10th to 90th percentile of the month-ends.")
+			)}</p>
+			${result.kept ? `<p>${esc(__("The report now shows this backtest's accuracy beside the forecast."))}</p>` : ""}`,
 	});
 }

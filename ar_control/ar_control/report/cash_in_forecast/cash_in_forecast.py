@@ -2,49 +2,34 @@
 # For license information, please see license.txt
 
 """Cash-in Forecast: when the open receivables are expected to come in, week by week, from each
-customer's own payment behaviour, its promises and the recoverability curve; beside it the naive
-forecast (everyone pays on the due date), and a backtest of both against what was collected.
+customer's usual days late, its promises and how the company's receivables have come in (the
+collection profile); beside it the naive forecast (everyone pays on the due date).
 
 The figures are the core's (:mod:`ar_control.core.forecast`) on what
-:mod:`ar_control.data.forecast` reads in a few grouped statements; this module reads the filters,
-lays out the rows, the chart and the backtest table.
+:mod:`ar_control.data.forecast` reads, asked for through :mod:`ar_control.forecast.cash_in`; this
+module reads the filters (:mod:`ar_control.forecast.options`) and lays out the rows, the chart and
+the summary. The backtest's button and tables are :mod:`ar_control.forecast.backtest`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.utils import flt
+from frappe.utils import escape_html, flt
 
-from ar_control import arguments, user_permissions
+from ar_control import arguments
 from ar_control.core import forecast as core
 from ar_control.core.money import ZERO, round_money
-from ar_control.core.period import month_ends
-from ar_control.core.problems import RuleError
-from ar_control.data import forecast as data
 from ar_control.data.dimensions import NOT_ASSIGNED
-from ar_control.messages import throw
-from ar_control.roles import CREDIT_MANAGER, require_role
-from ar_control.settings import InvalidSettingsError, get_settings
-from ar_control.utils import today
+from ar_control.forecast import accuracy
+from ar_control.forecast.cash_in import ForecastRun, make_forecast, split_by_sales_person
+from ar_control.forecast.options import ForecastOptions
 
-GROUP_BY = ("Week", "Customer", "Sales Person")
-MAX_REPORT_WEEKS = 52
-MAX_ORIGINS = 36
-ACCOUNTS_MANAGER = "Accounts Manager"
-BACKTEST_ROLES = {ACCOUNTS_MANAGER, CREDIT_MANAGER}
-
-
-class BacktestRangeError(frappe.ValidationError):
-	"""A backtest range without a month-end, with too many, or whose weeks have not all passed."""
-
-
-class BacktestNotPermittedError(frappe.PermissionError):
-	"""Only an Accounts Manager or a Credit Manager runs the backtest."""
+BIAS_TOLERANCE = 3  # percent: a backtest bias within it shows green
 
 
 def source_labels() -> dict[core.Source, str]:
@@ -54,108 +39,8 @@ def source_labels() -> dict[core.Source, str]:
 		core.Source.COMPANY: _("Company"),
 		core.Source.NO_HISTORY: _("No History"),
 		core.Source.PROMISE: _("Promise to Pay"),
-		core.Source.PROFILE: _("Collection Profile"),
 		core.Source.DUE_DATE: _("Due Date"),
 	}
-
-
-# --- filters ---------------------------------------------------------------------------------------
-
-
-def history_months() -> int:
-	return get_settings().history_months
-
-
-def recovery_curve() -> list:
-	curve = get_settings().recovery_curve()
-	throw(core.check_recovery(curve), _("Invalid Recovery Curve"), InvalidSettingsError)
-	return curve
-
-
-class ForecastOptions:
-	"""The filters, checked (``ar_control.arguments``) and narrowed to the customers the user may
-	see (``ar_control.user_permissions``)."""
-
-	def __init__(self, filters: dict):
-		get = filters.get
-		self.company = arguments.company(get("company"), default=True)
-		self.as_of = arguments.date(get("report_date"), _("As of Date")) or today()
-		self.weeks = arguments.integer(
-			get("weeks"), _("Weeks Ahead"), 1, MAX_REPORT_WEEKS, default=core.DEFAULT_WEEKS
-		)
-		self.group_by = arguments.choice(get("group_by"), GROUP_BY, _("Group By"), "Week")
-		customer = arguments.existing("Customer", get("customer"), _("Customer"), required=False)
-		self.customers = user_permissions.narrow_customers([customer] if customer else None)
-		# the lateness of groups and of the company: every customer the user may see
-		self.permitted = user_permissions.customers()
-		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
-
-
-class BacktestOptions:
-	"""Company, range of origins (month-ends) and weeks of a backtest, checked. By default the
-	last 12 month-ends whose weeks have all passed by today."""
-
-	def __init__(self, filters: dict):
-		get = filters.get
-		self.company = arguments.company(get("company"), default=True)
-		self.weeks = arguments.integer(
-			get("weeks"), _("Weeks Ahead"), 1, MAX_REPORT_WEEKS, default=core.DEFAULT_WEEKS
-		)
-		customer = arguments.existing("Customer", get("customer"), _("Customer"), required=False)
-		self.customers = user_permissions.narrow_customers([customer] if customer else None)
-		# the lateness of groups and of the company: every customer the user may see
-		self.permitted = user_permissions.customers()
-		self.currency = frappe.get_cached_value("Company", self.company, "default_currency")
-		now = today()
-		latest = last_month_end(now - timedelta(days=7 * self.weeks))
-		self.to_date = arguments.date(get("to_date"), _("To Date")) or latest
-		first = arguments.date(get("from_date"), _("From Date"))
-		if first is None:
-			first = self.to_date.replace(day=1)
-			for _month in range(11):
-				first = (first - timedelta(days=1)).replace(day=1)
-		self.from_date = first
-		if self.from_date > self.to_date:
-			frappe.throw(
-				_("The backtest's From Date {0} is after its To Date {1}.").format(
-					self.from_date, self.to_date
-				),
-				title=_("Invalid Backtest Range"),
-				exc=BacktestRangeError,
-			)
-		self.origins = list(month_ends(self.from_date, self.to_date))
-		if not self.origins:
-			frappe.throw(
-				_("There is no month-end from {0} to {1} to make a forecast on.").format(
-					self.from_date, self.to_date
-				),
-				title=_("Invalid Backtest Range"),
-				exc=BacktestRangeError,
-			)
-		if len(self.origins) > MAX_ORIGINS:
-			frappe.throw(
-				_("A backtest covers at most {0} month-ends, not {1}.").format(
-					MAX_ORIGINS, len(self.origins)
-				),
-				title=_("Invalid Backtest Range"),
-				exc=BacktestRangeError,
-			)
-		end = data.horizon_end(self.origins[-1], self.weeks)
-		if end > now:
-			frappe.throw(
-				_(
-					"The {0} weeks after {1} end on {2}, after today: what was collected is not known yet. "
-					"Choose a To Date no later than {3}."
-				).format(self.weeks, self.origins[-1], end, latest),
-				title=_("Invalid Backtest Range"),
-				exc=BacktestRangeError,
-			)
-
-
-def last_month_end(day: date) -> date:
-	"""The last month-end on or before ``day``."""
-	following = day + timedelta(days=1)
-	return day if following.month != day.month else day.replace(day=1) - timedelta(days=1)
 
 
 # --- the report ------------------------------------------------------------------------------------
@@ -164,29 +49,22 @@ def last_month_end(day: date) -> date:
 def execute(filters=None):
 	options = ForecastOptions(arguments.json_object(filters, _("Filters")))
 	run = make_forecast(options)
+	measured = accuracy.latest(options.company)
+	if accuracy.due(measured):
+		accuracy.refresh(options.company)  # in the background; meanwhile the one it has
 	if options.group_by == "Week":
-		rows = week_rows(run, options)
+		rows = week_rows(run, options, measured)
 	elif options.group_by == "Customer":
 		rows = customer_rows(run, options)
 	else:
 		rows = sales_person_rows(run, options)
-	return columns(options), rows, None, chart(run, options), summary(run, options)
-
-
-def make_forecast(options: ForecastOptions) -> data.ForecastRun:
-	try:
-		return data.run_forecast(
-			options.company,
-			options.as_of,
-			options.weeks,
-			recovery_curve(),
-			history_months(),
-			options.customers,
-			with_sales_team=options.group_by == "Sales Person",
-			history_customers=options.permitted,
-		)
-	except RuleError as error:
-		throw(error, _("Invalid Cash-in Forecast"), frappe.ValidationError, options.currency)
+	return (
+		columns(options),
+		rows,
+		message(measured),
+		chart(run, options, measured),
+		summary(run, options, measured),
+	)
 
 
 def week_fields(weeks: int) -> list[str]:
@@ -195,12 +73,17 @@ def week_fields(weeks: int) -> list[str]:
 
 def columns(options: ForecastOptions) -> list[dict]:
 	money = {"fieldtype": "Currency", "options": "currency", "width": 120}
+	percent = {"fieldtype": "Percent", "width": 100}
 	if options.group_by == "Week":
 		cols = [
 			{"fieldname": "period", "label": _("Week"), "fieldtype": "Data", "width": 100},
 			{"fieldname": "from_date", "label": _("From Date"), "fieldtype": "Date", "width": 100},
 			{"fieldname": "to_date", "label": _("To Date"), "fieldtype": "Date", "width": 100},
 			{"fieldname": "expected", "label": _("Expected"), **money},
+			{"fieldname": "likely_low", "label": _("Likely Low"), **money},
+			{"fieldname": "likely_high", "label": _("Likely High"), **money},
+			{"fieldname": "backtest_wape", "label": _("Backtest WAPE %"), **percent},
+			{"fieldname": "backtest_bias", "label": _("Backtest Bias %"), **percent},
 			{"fieldname": "naive", "label": _("Due Date Forecast"), **money},
 			{"fieldname": "cumulative_expected", "label": _("Cumulative Expected"), **money},
 			{"fieldname": "cumulative_naive", "label": _("Cumulative Due Date Forecast"), **money},
@@ -211,10 +94,10 @@ def columns(options: ForecastOptions) -> list[dict]:
 			{"fieldname": "customer", "label": _("Customer"), "fieldtype": "Data", "width": 160},
 			{"fieldname": "customer_name", "label": _("Customer Name"), "fieldtype": "Data", "width": 160},
 			{"fieldname": "customer_group", "label": _("Customer Group"), "fieldtype": "Data", "width": 120},
-			{"fieldname": "days_late", "label": _("Days Late"), "fieldtype": "Int", "width": 80},
+			{"fieldname": "days_late", "label": _("Usual Days Late"), "fieldtype": "Int", "width": 90},
 			{"fieldname": "lateness_source", "label": _("Lateness From"), "fieldtype": "Data", "width": 110},
-			{"fieldname": "outstanding", "label": _("Outstanding Expected"), **money},
-			{"fieldname": "expected_loss", "label": _("Recoverability Discount"), **money},
+			{"fieldname": "outstanding", "label": _("Outstanding"), **money},
+			{"fieldname": "not_expected", "label": _("Not Expected Within a Year"), **money},
 			{"fieldname": "credits", "label": _("Credits Netted"), **money},
 			{"fieldname": "expected", "label": _("Expected"), **money},
 			{"fieldname": "later", "label": _("Later"), **money},
@@ -239,10 +122,12 @@ def columns(options: ForecastOptions) -> list[dict]:
 	return cols
 
 
-def week_rows(run: data.ForecastRun, options: ForecastOptions) -> list[dict]:
-	counts = defaultdict(int)
+def week_rows(run: ForecastRun, options: ForecastOptions, measured: accuracy.Accuracy | None) -> list[dict]:
+	counts = defaultdict(int)  # the items expected to bring something in each week
 	for receipt in run.forecast.receipts:
-		counts[receipt.week] += 1
+		for week, amount in enumerate((*receipt.amounts, receipt.later_amount), start=1):
+			if amount > 0:
+				counts[week] += 1
 	rows, cumulative, cumulative_naive = [], ZERO, ZERO
 	for week, naive in zip(run.forecast.weeks, run.naive.weeks, strict=True):
 		cumulative += week.amount
@@ -259,6 +144,7 @@ def week_rows(run: data.ForecastRun, options: ForecastOptions) -> list[dict]:
 				"cumulative_naive": cumulative_naive,
 				"receipts": counts[week.week],
 				"currency": options.currency,
+				**accuracy_of(week.week, week.amount, measured),
 			}
 		)
 	last = run.forecast.weeks[-1].last
@@ -270,7 +156,7 @@ def week_rows(run: data.ForecastRun, options: ForecastOptions) -> list[dict]:
 			"naive": run.naive.later,
 			"cumulative_expected": cumulative + run.forecast.later,
 			"cumulative_naive": cumulative_naive + run.naive.later,
-			"receipts": counts[None],
+			"receipts": counts[options.weeks + 1],
 			"currency": options.currency,
 		}
 	)
@@ -291,7 +177,7 @@ def week_rows(run: data.ForecastRun, options: ForecastOptions) -> list[dict]:
 def _new_row(options: ForecastOptions, **values) -> dict:
 	row = {
 		"outstanding": ZERO,
-		"expected_loss": ZERO,
+		"not_expected": ZERO,
 		"credits": ZERO,
 		"expected": ZERO,
 		"later": ZERO,
@@ -307,13 +193,13 @@ def _new_row(options: ForecastOptions, **values) -> dict:
 
 def _add_receipt(row: dict, receipt: core.Receipt, share: Decimal = Decimal(1)) -> None:
 	row["outstanding"] += receipt.outstanding * share
-	row["expected_loss"] += (receipt.outstanding - receipt.expected) * share
+	row["not_expected"] += receipt.not_expected * share
 	row["credits"] += receipt.credit_applied * share
-	if receipt.week is None:
-		row["later"] += receipt.amount * share
-	else:
-		row["expected"] += receipt.amount * share
-		row[f"week_{receipt.week}"] += receipt.amount * share
+	row["later"] += receipt.later_amount * share
+	for week, amount in enumerate(receipt.amounts, start=1):
+		if amount:
+			row["expected"] += amount * share
+			row[f"week_{week}"] += amount * share
 
 
 def _add_set_apart(row: dict, item: core.SetApart, share: Decimal = Decimal(1)) -> None:
@@ -322,7 +208,7 @@ def _add_set_apart(row: dict, item: core.SetApart, share: Decimal = Decimal(1)) 
 
 
 def _rounded(row: dict, options: ForecastOptions) -> dict:
-	for field in ("outstanding", "expected_loss", "credits", "expected", "later", "disputed", "legal"):
+	for field in ("outstanding", "not_expected", "credits", "expected", "later", "disputed", "legal"):
 		row[field] = round_money(row[field])
 	for field in week_fields(options.weeks):
 		row[field] = round_money(row[field])
@@ -334,7 +220,7 @@ def _total_row(rows: list[dict], options: ForecastOptions, label_field: str) -> 
 	for row in rows:
 		for field in (
 			"outstanding",
-			"expected_loss",
+			"not_expected",
 			"credits",
 			"expected",
 			"later",
@@ -347,7 +233,7 @@ def _total_row(rows: list[dict], options: ForecastOptions, label_field: str) -> 
 	return total
 
 
-def customer_rows(run: data.ForecastRun, options: ForecastOptions) -> list[dict]:
+def customer_rows(run: ForecastRun, options: ForecastOptions) -> list[dict]:
 	by_customer: dict[str, dict] = {}
 	groups: dict[str, str] = {}
 
@@ -378,8 +264,7 @@ def customer_rows(run: data.ForecastRun, options: ForecastOptions) -> list[dict]
 	rows = []
 	for name in sorted(by_customer):
 		row = by_customer[name]
-		probe = core.ForecastItem(name, "", "", options.as_of, ZERO, groups.get(name, ""))
-		days, source = core.days_late_for(probe, run.lateness)
+		days, source = core.days_late_for(name, groups.get(name, ""), run.lateness)
 		row.update(
 			customer_name=names.get(name, ""),
 			customer_group=groups.get(name, ""),
@@ -391,9 +276,9 @@ def customer_rows(run: data.ForecastRun, options: ForecastOptions) -> list[dict]
 	return rows
 
 
-def sales_person_rows(run: data.ForecastRun, options: ForecastOptions) -> list[dict]:
+def sales_person_rows(run: ForecastRun, options: ForecastOptions) -> list[dict]:
 	by_person: dict[str, dict] = {}
-	for person, parts in data.split_by_sales_person(run.forecast.receipts, run.shares).items():
+	for person, parts in split_by_sales_person(run.forecast.receipts, run.shares).items():
 		row = by_person.setdefault(person, _new_row(options, sales_person=person))
 		for receipt, share in parts:
 			_add_receipt(row, receipt, share)
@@ -418,36 +303,120 @@ def sales_person_rows(run: data.ForecastRun, options: ForecastOptions) -> list[d
 	return rows
 
 
-def not_expected_by_profile(made: core.Forecast) -> Decimal:
-	"""What the collection profile does not expect of the stale items within the weeks."""
-	return sum((r.outstanding - r.expected for r in made.receipts if r.source is core.Source.PROFILE), ZERO)
+def accuracy_of(week: int, expected: Decimal, measured: accuracy.Accuracy | None) -> dict:
+	"""What the last backtest says of week ``week`` ahead: its WAPE and bias, and the band of
+	the expected amount (what came in per unit forecast in 8 of 10 past weeks)."""
+	horizon = measured.horizon(week) if measured else None
+	if horizon is None:
+		return {}
+	found = {"backtest_wape": horizon.forecast.wape, "backtest_bias": horizon.forecast.bias}
+	if horizon.low is not None:
+		found.update(
+			likely_low=round_money(expected * horizon.low), likely_high=round_money(expected * horizon.high)
+		)
+	return found
 
 
-def chart(run: data.ForecastRun, options: ForecastOptions) -> dict:
+def chart(run: ForecastRun, options: ForecastOptions, measured: accuracy.Accuracy | None = None) -> dict:
+	datasets = [
+		{
+			"name": _("Expected"),
+			"chartType": "bar",
+			"values": [flt(week.amount) for week in run.forecast.weeks],
+		},
+		{
+			"name": _("Due Date Forecast"),
+			"chartType": "line",
+			"values": [flt(week.amount) for week in run.naive.weeks],
+		},
+	]
+	colors = ["#5e64ff", "#ff9f43"]
+	if measured:
+		bands = [accuracy_of(week.week, week.amount, measured) for week in run.forecast.weeks]
+		if any(band.get("likely_low") is not None for band in bands):
+			for field, name in (
+				("likely_low", _("Likely Low (10th Percentile)")),
+				("likely_high", _("Likely High (90th Percentile)")),
+			):
+				datasets.append(
+					{"name": name, "chartType": "line", "values": [flt(band.get(field)) for band in bands]}
+				)
+			colors += ["#98d85b", "#28a745"]
 	return {
 		"data": {
 			"labels": [_("Week {0}").format(week.week) for week in run.forecast.weeks],
-			"datasets": [
-				{
-					"name": _("Expected"),
-					"chartType": "bar",
-					"values": [flt(week.amount) for week in run.forecast.weeks],
-				},
-				{
-					"name": _("Due Date Forecast"),
-					"chartType": "line",
-					"values": [flt(week.amount) for week in run.naive.weeks],
-				},
-			],
+			"datasets": datasets,
 		},
 		"type": "axis-mixed",
 		"fieldtype": "Currency",
 		"options": options.currency,
-		"colors": ["#5e64ff", "#ff9f43"],
+		"colors": colors,
 	}
 
 
-def summary(run: data.ForecastRun, options: ForecastOptions) -> list[dict]:
+def message(measured: accuracy.Accuracy | None) -> str:
+	"""Above the report: how accurate the forecast has been, and of when."""
+	if measured is None:
+		return escape_html(
+			_(
+				"The forecast's accuracy is being measured: a backtest of the last 12 month-ends runs in "
+				"the background. Open the report again in a few minutes to see it beside the figures."
+			)
+		)
+	result = measured.result
+	return escape_html(
+		_(
+			"Accuracy of this forecast, backtested on {0} over {1} month-ends ({2} to {3}), {4} weeks "
+			"ahead each: WAPE {5} % (due date {6} %), bias {7} %. Likely Low and High: what came in per "
+			"unit forecast in 8 of 10 past weeks (10th to 90th percentile)."
+		).format(
+			frappe.format(measured.made_on, "Datetime"),
+			len(measured.origins),
+			frappe.format(measured.origins[0], "Date"),
+			frappe.format(measured.origins[-1], "Date"),
+			measured.weeks,
+			_number(result.wape),
+			_number(result.naive_wape),
+			_number(result.total_error, signed=True),
+		)
+	)
+
+
+def _number(value: Decimal | None, signed: bool = False) -> str:
+	if value is None:
+		return "-"
+	return f"{value:+.1f}" if signed else f"{value:.1f}"
+
+
+def summary(
+	run: ForecastRun, options: ForecastOptions, measured: accuracy.Accuracy | None = None
+) -> list[dict]:
+	return [*_forecast_figures(run, options), *_accuracy_figures(measured)]
+
+
+def _accuracy_figures(measured: accuracy.Accuracy | None) -> list[dict]:
+	if measured is None:
+		return []
+	result = measured.result
+	bias = result.total_error
+	return [
+		{
+			"value": flt(result.wape),
+			"label": _("Backtest WAPE %"),
+			"datatype": "Percent",
+			"indicator": "Blue",
+		},
+		{"value": flt(result.naive_wape), "label": _("Due Date Forecast WAPE %"), "datatype": "Percent"},
+		{
+			"value": flt(bias),
+			"label": _("Backtest Bias %"),
+			"datatype": "Percent",
+			"indicator": "Green" if bias is not None and abs(bias) <= BIAS_TOLERANCE else "Orange",
+		},
+	]
+
+
+def _forecast_figures(run: ForecastRun, options: ForecastOptions) -> list[dict]:
 	made, naive = run.forecast, run.naive
 	money = {"datatype": "Currency", "currency": options.currency}
 	return [
@@ -462,10 +431,10 @@ def summary(run: data.ForecastRun, options: ForecastOptions) -> list[dict]:
 			"label": _("Due Date Forecast in {0} Weeks").format(options.weeks),
 			**money,
 		},
-		{"value": made.later, "label": _("Expected Later"), **money},
+		{"value": made.later, "label": _("Expected Later (Within a Year)"), **money},
 		{
-			"value": not_expected_by_profile(made),
-			"label": _("Overdue Debt Not Expected (Collection Profile)"),
+			"value": made.not_expected,
+			"label": _("Not Expected Within a Year"),
 			"indicator": "Grey",
 			**money,
 		},
@@ -478,115 +447,7 @@ def summary(run: data.ForecastRun, options: ForecastOptions) -> list[dict]:
 		},
 		{
 			"value": flt(run.lateness.company) if run.lateness.company is not None else 0,
-			"label": _("Company Average Days Late"),
+			"label": _("Company Usual Days Late"),
 			"datatype": "Float",
 		},
 	]
-
-
-# --- the backtest ----------------------------------------------------------------------------------
-
-
-@frappe.whitelist()
-def backtest(filters: arguments.Untrusted = None) -> dict:
-	"""The backtest table for the button on the report (Accounts Manager, Credit Manager)."""
-	require_backtest_role()
-	options = BacktestOptions(arguments.json_object(filters, _("Filters")))
-	result = run_backtest(options)
-	headers, rows = backtest_table(result)
-	return {
-		"headers": headers,
-		"rows": [[format_cell(value) for value in row] for row in rows],
-		"origins": [str(origin) for origin in options.origins],
-		"weeks": options.weeks,
-	}
-
-
-def require_backtest_role() -> None:
-	require_role(
-		BACKTEST_ROLES,
-		_("Only an Accounts Manager or a Credit Manager runs the forecast backtest."),
-		exc=BacktestNotPermittedError,
-	)
-
-
-def run_backtest(options: BacktestOptions) -> core.Backtest:
-	try:
-		return data.run_backtest(
-			options.company,
-			options.origins,
-			options.weeks,
-			recovery_curve(),
-			history_months(),
-			options.customers,
-			options.permitted,
-		)
-	except RuleError as error:
-		throw(error, _("Invalid Cash-in Forecast"), frappe.ValidationError, options.currency)
-
-
-def backtest_table(result: core.Backtest) -> tuple[list[str], list[list]]:
-	"""Per horizon (week) and over all weeks: what was collected, both forecasts, their WAPE and
-	the error of the cumulative total, in percent."""
-	headers = [
-		_("Week"),
-		_("Collected"),
-		_("Forecast"),
-		_("Due Date Forecast"),
-		_("WAPE Forecast %"),
-		_("WAPE Due Date %"),
-		_("Total Error Forecast %"),
-		_("Total Error Due Date %"),
-	]
-	rows = [
-		[
-			h.week,
-			h.actual,
-			h.forecast.forecast,
-			h.naive.forecast,
-			h.forecast.wape,
-			h.naive.wape,
-			h.forecast.total_error,
-			h.naive.total_error,
-		]
-		for h in result.horizons
-	]
-	rows.append(
-		[
-			_("All Weeks"),
-			sum((h.actual for h in result.horizons), ZERO),
-			sum((h.forecast.forecast for h in result.horizons), ZERO),
-			sum((h.naive.forecast for h in result.horizons), ZERO),
-			result.wape,
-			result.naive_wape,
-			result.total_error,
-			result.naive_total_error,
-		]
-	)
-	return headers, rows
-
-
-def origin_table(result: core.Backtest) -> tuple[list[str], list[list]]:
-	"""Per origin: collected in the weeks after it, both forecasts, the error of each total."""
-	headers = [
-		_("Origin"),
-		_("Collected"),
-		_("Forecast"),
-		_("Due Date Forecast"),
-		_("Total Error Forecast %"),
-		_("Total Error Due Date %"),
-	]
-	rows = [
-		[str(o.origin), o.actual, o.forecast, o.naive, o.total_error, o.naive_total_error]
-		for o in result.origins
-	]
-	return headers, rows
-
-
-def format_cell(value) -> str:
-	"""A cell of the backtest table as text: amounts and percentages to 2 places, none as "-"."""
-	if value is None:
-		return "-"
-	if isinstance(value, Decimal):
-		return f"{value:,.2f}"
-	return str(value)
