@@ -10,10 +10,10 @@ from ar_control.tests.test_collection import CollectionCase, case_of
 from ar_control.tests.utils import TEST_DEPENDENCIES
 
 globals().update(test_record_dependencies(TEST_DEPENDENCIES))
-# the invoices are the tests' own: ERPNext's Sales Invoice test records reach, through its link
-# graph, hash-named Item Prices that Frappe 16 makes again on every run (its record log is cleared
-# at each start) and then refuses as duplicates on a site that has run the suite before
-globals().update(test_record_ignores(["Sales Invoice"]))
+# the invoices and Dunnings are the tests' own: ERPNext's test records of either reach, through
+# their link graph, hash-named Item Prices that Frappe 16 makes again on every run (its record log
+# is cleared at each start) and then refuses as duplicates on a site that has run the suite before
+globals().update(test_record_ignores(["Sales Invoice", "Dunning"]))
 
 
 class TestCollectionActivity(CollectionCase):
