@@ -106,14 +106,16 @@ def _per_against_voucher(
 	precision: int,
 	exact: bool,
 	trees: dict,
-	fast: bool = False,
+	spans: bool = False,
 ):
 	"""Step 1: the ledger's rows summed per account, customer and voucher they are against
 	(``exact``: and per own voucher). Keeps the open groups and those steps 2 and 3 may move:
-	those without an own row among the rows read."""
+	those without an own row among the rows read (``own_posting`` is null: every row has a
+	posting date). ``spans``: with the first and last voucher, the first posting date and the
+	last due date of each group's rows (see :func:`_fast`)."""
 	t = reading.table
 	own = _is_own(reading)
-	own_amount = Min(Case().when(own, t.amount))
+	own_posting = Max(Case().when(own, t.posting_date))
 	outstanding = Sum(t.amount)
 	keys = reading.voucher_keys() + ([t.voucher_no] if exact else [])
 	return (
@@ -123,21 +125,25 @@ def _per_against_voucher(
 			t.party,
 			t.against_voucher_no.as_("against"),
 			*([t.voucher_no.as_("part_voucher")] if exact else []),
-			own_amount.as_("own_amount"),
-			Max(Case().when(own, t.posting_date)).as_("own_posting"),
-			# fast: the due date ERPNext ages by, worked out here once per voucher
-			(
-				_aging_due_date(t.against_voucher_no, Max(Case().when(own, t.due_date)))
-				if fast
-				else Max(Case().when(own, t.due_date))
-			).as_("own_due"),
+			own_posting.as_("own_posting"),
+			Max(Case().when(own, t.due_date)).as_("own_due"),
 			outstanding.as_("outstanding"),
 			Sum(t.amount_in_account_currency).as_("outstanding_in_account_currency"),
+			*(
+				[
+					Min(t.voucher_no).as_("first_voucher"),
+					Max(t.voucher_no).as_("last_voucher"),
+					Min(t.posting_date).as_("first_posting"),
+					Max(t.due_date).as_("last_due"),
+				]
+				if spans
+				else []
+			),
 		)
 		.where(Criterion.all(reading.conditions(company, as_of, customers)))
 		.where(Criterion.all(customer_conditions(t.party, **trees)))
 		.groupby(*keys)
-		.having((Round(outstanding, precision) != 0) | own_amount.isnull())
+		.having((Round(outstanding, precision) != 0) | own_posting.isnull())
 	)
 
 
@@ -189,7 +195,7 @@ def open_items_query(
 		returned = returned.where(invoice.update_outstanding_for_self == 0)
 	if as_of is not None:
 		returned = returned.where(invoice.posting_date <= as_of)
-	has_own = groups.own_amount.isnotnull()
+	has_own = groups.own_posting.isnotnull()
 	if exact:
 		# the voucher a part is against may have its own row in another part of the group
 		own_rows, against_own = _rows_against(reading, groups, as_of)
@@ -286,13 +292,25 @@ def _fast(reading: ledger.Receivables, company, as_of, customers, precision: int
 	belong to one voucher with no row against anything else (the rows of an exchange-rate
 	revaluation's journal are against the revaluation, which posts nothing itself) is that voucher,
 	looked up for it alone. Any other group without its own row sets ``mixed`` (read again:
-	``regroup``)."""
-	groups = _per_against_voucher(reading, company, as_of, customers, precision, False, trees, fast=True).as_(
+	``regroup``).
+
+	For some customers (the credit check, a case, the customer's page: a few dozen rows) the
+	grouping also takes each group's first and last voucher and dates, which costs nothing there
+	and spares the statement most of its sub-queries: it is parsed and planned several times
+	faster. Over the whole ledger these aggregates would cost more than the look-ups for the few
+	groups without their own row."""
+	spans = customers is not None
+	groups = _per_against_voucher(reading, company, as_of, customers, precision, False, trees, spans).as_(
 		"fast_groups"
 	)
-	orphan = groups.own_amount.isnull()
+	orphan = groups.own_posting.isnull()
 	rows, of_group = _rows_against(reading, groups, as_of)
-	first, last = of_group.select(Min(rows.voucher_no)), of_group.select(Max(rows.voucher_no))
+	if spans:
+		first, last = groups.first_voucher, groups.last_voucher
+		first_posting, last_due = groups.first_posting, groups.last_due
+	else:
+		first, last = of_group.select(Min(rows.voucher_no)), of_group.select(Max(rows.voucher_no))
+		first_posting, last_due = of_group.select(Min(rows.posting_date)), of_group.select(Max(rows.due_date))
 	# the voucher has rows against anything else (its own rows, another invoice): what is
 	# against this group may have to be added to those, so the groups are read again
 	elsewhere = frappe.qb.DocType(ledger.LEDGER).as_("elsewhere")
@@ -322,19 +340,21 @@ def _fast(reading: ledger.Receivables, company, as_of, customers, precision: int
 	)
 	voucher = Case().when(orphan, first).else_(groups.against)
 	open_in_currency = Round(groups.outstanding_in_account_currency, precision) != 0
+	# a journal without a bill number is aged from its posting date: looked up once per open
+	# group, by a join (a sub-query here would run again wherever the due date is compared)
+	unbilled = _unbilled_journal("fast_unbilled")
 	return (
 		frappe.qb.from_(groups)
+		.left_join(unbilled)
+		.on((unbilled.name == groups.against) & _no_bill(unbilled))
 		.select(
 			groups.account,
 			groups.party,
 			voucher.as_("voucher_no"),
+			Case().when(orphan, first_posting).else_(groups.own_posting).as_("posting_date"),
 			Case()
-			.when(orphan, of_group.select(Min(rows.posting_date)))
-			.else_(groups.own_posting)
-			.as_("posting_date"),
-			Case()
-			.when(orphan, _aging_due_date(first, of_group.select(Max(rows.due_date))))
-			.else_(groups.own_due)
+			.when(orphan, _aging_due_date(first, last_due))
+			.when(unbilled.name.isnull(), groups.own_due)
 			.as_("due_date"),
 			groups.outstanding,
 			Case().when(regroup, 1).else_(0).as_("mixed"),
@@ -370,15 +390,21 @@ def voucher_type_of(vouchers):
 	return frappe.qb.from_(row).select(row.voucher_type).where(row.voucher_no == vouchers.voucher_no).limit(1)
 
 
+def _unbilled_journal(alias: str = "unbilled"):
+	return frappe.qb.DocType("Journal Entry").as_(alias)
+
+
+def _no_bill(journal):
+	return journal.bill_no.isnull() | (journal.bill_no == "")
+
+
 def _aging_due_date(voucher_no, due_date):
 	"""The due date ERPNext's Accounts Receivable ages an open voucher by: the ledger's, except
 	for a Journal Entry without a bill number (aged from its posting date, as are payments and
 	advances, which carry none)."""
-	journal = frappe.qb.DocType("Journal Entry").as_("unbilled")
+	journal = _unbilled_journal()
 	unbilled = (
-		frappe.qb.from_(journal)
-		.select(journal.name)
-		.where((journal.name == voucher_no) & ((journal.bill_no.isnull()) | (journal.bill_no == "")))
+		frappe.qb.from_(journal).select(journal.name).where((journal.name == voucher_no) & _no_bill(journal))
 	)
 	return Case().when(due_date.isnull(), None).when(ExistsCriterion(unbilled), None).else_(due_date)
 

@@ -73,6 +73,14 @@ class TestEverythingERPNextPosts(LedgerCase):
 		self.assert_ages_as_erpnext("2026-03-12", "2026-06-30")
 		self.assertEqual(self.outstanding("2026-06-30"), 1000 - 100 + 400 - 50 - 50 - 200)
 
+	def test_journals_debiting_the_customer_with_and_without_a_bill_number(self):
+		"""A journal that debits the customer with a due date is aged by that date when it has a
+		bill number, from its posting date when it has none (as ERPNext's report ages it)."""
+		for bill_no in ("AR-BILL-1", ""):
+			debit_journal(self.customer, 500, "2026-03-01", "2026-05-31", bill_no)
+		self.assert_ages_as_erpnext("2026-03-01", "2026-04-15", "2026-06-30")
+		self.assertEqual(self.outstanding("2026-06-30"), 1000)
+
 	def test_back_dated_payments_and_amended_invoices(self):
 		first = make_sales_invoice(self.customer, 1000, "2026-07-01", "2026-07-31")
 		second = make_sales_invoice(self.customer, 500, "2026-07-20", "2026-08-19")
@@ -171,6 +179,42 @@ class TestRevaluation(LedgerCase):
 		self.assert_ages_as_erpnext("2026-06-29", "2026-06-30", "2026-07-31")
 		self.assertEqual(self.outstanding("2026-06-29", customer), 8000)
 		self.assertEqual(self.outstanding("2026-07-31", customer), 9000)
+
+
+def debit_journal(customer: str, amount: float, posting_date: str, due_date: str, bill_no: str):
+	"""A submitted Journal Entry debiting the customer's receivable (a charge without an invoice)."""
+	receivable = frappe.get_cached_value("Company", COMPANY, "default_receivable_account")
+	abbr = frappe.get_cached_value("Company", COMPANY, "abbr")
+	cost_center = frappe.get_cached_value("Company", COMPANY, "cost_center")
+	journal = frappe.get_doc(
+		{
+			"doctype": "Journal Entry",
+			"company": COMPANY,
+			"posting_date": posting_date,
+			"due_date": due_date,
+			"bill_no": bill_no,
+			"bill_date": posting_date if bill_no else None,
+			"cheque_no": f"AR-JE-{frappe.generate_hash(length=6)}",
+			"cheque_date": posting_date,
+			"accounts": [
+				{
+					"account": receivable,
+					"party_type": "Customer",
+					"party": customer,
+					"debit_in_account_currency": amount,
+					"cost_center": cost_center,
+				},
+				{
+					"account": f"Cash - {abbr}",
+					"credit_in_account_currency": amount,
+					"cost_center": cost_center,
+				},
+			],
+		}
+	)
+	journal.insert(ignore_permissions=True)
+	journal.submit()
+	return journal
 
 
 def revalue(customer: str, day: str, rate: float):
