@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import frappe
 from frappe.query_builder import Case
-from frappe.query_builder.functions import Coalesce, Count, Max, Sum
+from frappe.query_builder.functions import Cast, Coalesce, Count, Max, Round, Sum
 from frappe.query_builder.terms import ValueWrapper
 from frappe.utils import getdate
 
@@ -43,6 +43,8 @@ from ar_control.data.receivables import (
 
 GROUP_BY = ("Customer", "Sales Person", "Territory", "Customer Group", "Voucher")
 COMPANY = "Company"  # no grouping: one row, the company's total (for the workspace)
+# one key per group: the database rounds each group and adds the total row (WITH ROLLUP)
+ROLLED = ("Customer", "Sales Person", "Territory", "Customer Group")
 
 
 class Voucher(NamedTuple):
@@ -115,17 +117,16 @@ def aging_totals(
 			customer_group=customer_group,
 			territory=territory,
 		).as_("vouchers")
-		return _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_person)
+		return _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_person, precision)
 
-	rows = run(build)
 	bucket_count = len(buckets.boundaries) + 1  # columns b1 ... (b0: not due)
+	if group_by in ROLLED:
+		return _rolled(run(build, as_dict=False), bucket_count)
+	if group_by == "Voucher" and not sales_person:
+		return _flat(run(build, as_dict=False), bucket_count, quantum)
+	rows = run(build)
 	exact, groups = [], []
 	for row in rows:
-		if "bucket" in row:
-			totals, rounded = _placed(row, bucket_count, quantum)
-			exact.append(totals)
-			groups.append(AgingGroup(rounded, row.get("name") or ""))
-			continue
 		totals = AgingRow(
 			key=_voucher(row) if group_by == "Voucher" else (row.group_key or ""),
 			outstanding=to_decimal(row.outstanding),
@@ -137,6 +138,30 @@ def aging_totals(
 		exact.append(totals)
 		groups.append(AgingGroup(_rounded(totals, quantum), row.get("name") or ""))
 	total = _rounded(grand_total(exact, bucket_count), quantum)
+	return AgingResult(groups, total)
+
+
+def _rolled(rows: list[tuple], bucket_count: int) -> AgingResult:
+	"""The rows of a grouping by one key (see :func:`_grouped`): each group rounded by the
+	database and given as text, so that it becomes a ``Decimal`` without passing through a float,
+	and the total row (key ``NULL``), rounded once from the exact sum of every group."""
+	groups, total = [], None
+	for key, *amounts, count, name, _mixed in rows:
+		outstanding, not_due, *rest = map(Decimal, amounts)
+		row = AgingRow(
+			key if key is not None else "Total",
+			outstanding,
+			not_due,
+			tuple(rest[:bucket_count]),
+			tuple(rest[bucket_count:]),
+			int(count),
+		)
+		if key is None:
+			total = row
+		else:
+			groups.append(AgingGroup(row, name or ""))
+	if total is None:  # nothing open: the database returns no row at all
+		total = grand_total([], bucket_count)
 	return AgingResult(groups, total)
 
 
@@ -192,9 +217,10 @@ def _by_payment_terms(
 	return AgingResult(groups, total)
 
 
-def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_person):
+def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_person, precision: int):
 	"""The open vouchers summed per group, with each voucher's outstanding in "not due", one
-	bucket and one stage (see the module's docstring)."""
+	bucket and one stage (see the module's docstring). A grouping by one key (:data:`ROLLED`)
+	gives each group rounded, as text, and the total row, as plain rows (see :func:`_rolled`)."""
 	customer = frappe.qb.DocType("Customer").as_("customer")
 	query = frappe.qb.from_(vouchers)
 	if group_by in ("Territory", "Customer Group"):
@@ -212,17 +238,22 @@ def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_p
 	# each voucher is one row of the derived table: the voucher level needs no second grouping
 	# unless a sales-person filter joined several Sales Team rows to one voucher
 	flat = group_by == "Voucher" and not sales_person
+	rolled = group_by in ROLLED
 
 	def total(term, condition=None):
 		term = term if condition is None else Case().when(condition, term).else_(0)
-		return term if flat else Sum(term)
+		if flat:
+			return term
+		if rolled:
+			return Cast(Round(Sum(term), precision), "CHAR")
+		return Sum(term)
 
 	stage_ranges = stage_date_ranges(stages, as_of)
 	if flat:
 		# one voucher lies in one bucket and one stage: their numbers, not a column per amount
 		# (a third of the fields to read for each of many rows)
 		sums = [
-			amount.as_("outstanding"),
+			Cast(amount, "CHAR").as_("outstanding"),
 			_which(basis_date, bucket_ranges).as_("bucket"),
 			_which(effective_due, stage_ranges).as_("stage"),
 		]
@@ -253,26 +284,56 @@ def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_p
 			query = query.orderby(vouchers.party).orderby(Max(posting))
 	elif group_by == COMPANY:
 		query = query.select(ValueWrapper(company).as_("group_key"))
-	else:
-		key = {
-			"Customer": vouchers.party,
-			"Sales Person": person,
-			"Territory": customer.territory,
-			"Customer Group": customer.customer_group,
-		}[group_by]
-		query = query.select(key.as_("group_key")).groupby(key).orderby(key)
 	query = query.select(*sums, (vouchers.mixed if flat else Max(vouchers.mixed)).as_("mixed"))
-	if group_by in ("Customer", "Voucher"):
-		# the customers' names, looked up once per group, after the grouping
+	if rolled:
+		return _with_total(query, group_by, vouchers, customer, person, sums)
+	if group_by == "Voucher":
+		# the customers' names, looked up once per voucher, after the grouping
 		grouped = query.as_("grouped")
-		key = grouped.party if group_by == "Voucher" else grouped.group_key
-		query = (
-			frappe.qb.from_(grouped)
-			.left_join(customer)
-			.on(customer.name == key)
-			.select(grouped.star, customer.customer_name.as_("name"))
-		)
+		query = frappe.qb.from_(grouped).left_join(customer).on(customer.name == grouped.party)
+		if flat:  # plain rows (see _flat): mixed last
+			columns = ("voucher_type", "voucher_no", "party", "posting_date", "due_date", "outstanding")
+			query = query.select(
+				*(grouped[column] for column in columns),
+				grouped.bucket,
+				grouped.stage,
+				customer.customer_name.as_("name"),
+				grouped.mixed,
+			)
+		else:
+			query = query.select(grouped.star, customer.customer_name.as_("name"))
 	return query
+
+
+def _with_total(query, group_by, vouchers, customer, person, sums):
+	"""Group ``query`` by its one key, with the total row (``WITH ROLLUP``: key ``NULL``; a group
+	without a value has the key ``''``), the customers' names looked up once per group, in the
+	key's order with the total last: ``key, amounts..., count, name, mixed``."""
+	key = {
+		"Customer": vouchers.party,
+		"Sales Person": person,
+		"Territory": customer.territory,
+		"Customer Group": customer.customer_group,
+	}[group_by]
+	# grouped by its alias: MariaDB leaves an expression over a merged derived table out of the
+	# total row's NULLs (the total would carry the last group's key)
+	key = Coalesce(key, "").as_("group_key")
+	grouped = query.select(key).groupby(key).rollup(vendor="mysql").as_("grouped")
+	outer = frappe.qb.from_(grouped)
+	name = ValueWrapper(None)
+	if group_by == "Customer":
+		outer = outer.left_join(customer).on(customer.name == grouped.group_key)
+		name = customer.customer_name
+	return (
+		outer.select(
+			grouped.group_key,
+			*(grouped[term.alias] for term in sums),
+			name.as_("name"),
+			grouped.mixed,
+		)
+		.orderby(grouped.group_key.isnull())
+		.orderby(grouped.group_key)
+	)
 
 
 def _which(term, ranges):
@@ -283,21 +344,30 @@ def _which(term, ranges):
 	return case
 
 
-def _placed(row, bucket_count: int, quantum: Decimal) -> tuple[AgingRow, AgingRow]:
-	"""One voucher of the flat voucher level, exact and rounded: its outstanding in its bucket
-	(or "not due") and in its stage, nothing elsewhere."""
-	key = _voucher(row)
-	exact = to_decimal(row.outstanding)
-
-	def placed(amount: Decimal) -> AgingRow:
+def _flat(rows: list[tuple], bucket_count: int, quantum: Decimal) -> AgingResult:
+	"""The flat voucher level (see :func:`_grouped`): each voucher's outstanding, rounded, in its
+	bucket (or "not due") and its stage, nothing elsewhere; the total is the exact sum of the
+	vouchers, rounded once. The amounts come as text: a ``Decimal`` without a float."""
+	groups = []
+	outstanding_sum, column_sums, stage_sums = ZERO, [ZERO] * (bucket_count + 1), [ZERO] * 3
+	for voucher_type, voucher_no, party, posting_date, due_date, text, bucket, stage, name, _mixed in rows:
+		exact = Decimal(text)
+		amount = round_money(exact, quantum)
 		columns, stages = [ZERO] * (bucket_count + 1), [ZERO] * 3
-		if row.bucket is not None:
-			columns[row.bucket] = amount
-		if row.stage is not None:
-			stages[row.stage] = amount
-		return AgingRow(key, amount, columns[0], tuple(columns[1:]), tuple(stages), 1)
-
-	return placed(exact), placed(round_money(exact, quantum))
+		outstanding_sum += exact
+		if bucket is not None:
+			columns[bucket] = amount
+			column_sums[bucket] += exact
+		if stage is not None:
+			stages[stage] = amount
+			stage_sums[stage] += exact
+		key = Voucher(voucher_type, voucher_no, party, posting_date or None, due_date or None)
+		row = AgingRow(key, amount, columns[0], tuple(columns[1:]), tuple(stages), 1)
+		groups.append(AgingGroup(row, name or ""))
+	total = AgingRow(
+		"Total", outstanding_sum, column_sums[0], tuple(column_sums[1:]), tuple(stage_sums), len(groups)
+	)
+	return AgingResult(groups, _rounded(total, quantum))
 
 
 def _voucher(row) -> Voucher:

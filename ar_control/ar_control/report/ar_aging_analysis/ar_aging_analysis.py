@@ -99,6 +99,13 @@ class AgingOptions:
 			arguments.integer(get("based_on_payment_terms"), _("Based On Payment Terms"), 0, 1, default=0)
 		)
 		self.currency = company_currency(self.company)
+		# a row's amount columns, in the order of AgingRow's amounts
+		self.amount_fields = (
+			"outstanding",
+			"not_due",
+			*(f"range{i}" for i in range(1, len(self.buckets.boundaries) + 2)),
+			*STAGE_FIELDS,
+		)
 
 
 def columns(options: AgingOptions) -> list[dict]:
@@ -150,14 +157,10 @@ def columns(options: AgingOptions) -> list[dict]:
 
 def row_of(group: AgingGroup, options: AgingOptions) -> dict:
 	totals = group.totals
-	row = {
-		"outstanding": totals.outstanding,
-		"not_due": totals.not_due,
-		"count": totals.count,
-		"currency": options.currency,
-		**{f"range{i}": amount for i, amount in enumerate(totals.buckets, start=1)},
-		**dict(zip(STAGE_FIELDS, totals.stages, strict=True)),
-	}
+	amounts = (totals.outstanding, totals.not_due, *totals.buckets, *totals.stages)
+	row = dict(zip(options.amount_fields, amounts, strict=True))
+	row["count"] = totals.count
+	row["currency"] = options.currency
 	if isinstance(totals.key, tuple):  # a voucher
 		voucher = totals.key
 		posting_date = voucher.posting_date or options.as_of  # as the query does
@@ -165,10 +168,12 @@ def row_of(group: AgingGroup, options: AgingOptions) -> dict:
 			basis_date = posting_date
 		else:
 			basis_date = voucher.due_date or posting_date
-		row.update(voucher._asdict())
-		row.update(customer_name=group.name, age=(options.as_of - basis_date).days)
+		row.update(zip(voucher._fields, voucher, strict=True))
+		row["customer_name"] = group.name
+		row["age"] = (options.as_of - basis_date).days
 	else:
-		row.update(group=totals.key, customer_name=group.name)
+		row["group"] = totals.key
+		row["customer_name"] = group.name
 		if options.group_by == "Sales Person" and totals.key == NOT_ASSIGNED:
 			row["group"] = _("Not Assigned")
 			row["not_assigned"] = 1
