@@ -41,7 +41,7 @@ from decimal import Decimal
 import frappe
 from frappe.query_builder import Case, Criterion
 from frappe.query_builder.functions import Max, Min, Round, Sum
-from frappe.utils import cint, getdate
+from frappe.utils import cint, get_number_format_info, getdate
 from pypika.enums import Equality
 from pypika.terms import BasicCriterion, ExistsCriterion, Term
 
@@ -56,10 +56,14 @@ MODES = ("fast", "regroup", "exact")
 
 
 def currency_precision() -> int:
-	"""The system's currency precision, as ERPNext's reports use it (2 when unset)."""
-	from erpnext.accounts.utils import get_currency_precision
-
-	return cint(get_currency_precision()) or 2
+	"""The system's currency precision, as ERPNext's reports use it (2 when unset): its
+	``get_currency_precision`` (the default ``currency_precision``, else the number format's),
+	read here without importing ERPNext's accounting utilities, which would cost a report's first
+	call in a process more than its own reading of the settings."""
+	precision = cint(frappe.db.get_default("currency_precision"))
+	if not precision:
+		precision = get_number_format_info(frappe.db.get_default("number_format") or "#,###.##")[2]
+	return cint(precision) or 2
 
 
 def _is_own(reading: ledger.Receivables):

@@ -8,11 +8,11 @@ finds what is missing or left over from an earlier version and mends it.
 
 import frappe
 from frappe.query_builder import Criterion
-from frappe.utils import flt
+from frappe.utils import cint, flt
 
 from ar_control.compat import test_record_dependencies
 from ar_control.data import indexes, ledger
-from ar_control.data.receivables import open_items
+from ar_control.data.receivables import currency_precision, open_items
 from ar_control.tests.utils import (
 	COMPANY,
 	TEST_DEPENDENCIES,
@@ -316,6 +316,34 @@ class TestWithoutTheIndex(LedgerCase):
 		make_advance(self.customer, 100, "2026-03-06")
 		self.assert_ages_as_erpnext("2026-02-01", "2026-04-30")
 		self.assertEqual(self.outstanding("2026-04-30"), 400)
+
+
+class TestCurrencyPrecision(ARTestCase):
+	"""Amounts are rounded to the precision ERPNext's reports round to, read without its code."""
+
+	def test_the_precision_is_erpnexts_whatever_the_system_settings_say(self):
+		from erpnext.accounts.utils import get_currency_precision
+
+		saved = {key: frappe.db.get_default(key) for key in ("currency_precision", "number_format")}
+		try:
+			for precision, number_format in (
+				("", "#,###.##"),
+				("3", "#,###.##"),
+				("", "#.###,###"),
+				("", "#,###"),
+				("0", "#,##,###.##"),
+				("", ""),
+			):
+				frappe.db.set_default("currency_precision", precision)
+				frappe.db.set_default("number_format", number_format)
+				self.assertEqual(
+					currency_precision(),
+					cint(get_currency_precision()) or 2,
+					f"currency_precision {precision!r}, number_format {number_format!r}",
+				)
+		finally:
+			for key, value in saved.items():
+				frappe.db.set_default(key, value)
 
 
 class TestWhatEarlierVersionsLeft(ARTestCase):
