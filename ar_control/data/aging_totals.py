@@ -12,8 +12,9 @@ derive from the boundaries. Python receives one row per group, never one per inv
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import NamedTuple
 
 import frappe
@@ -21,6 +22,7 @@ from frappe.query_builder import Case
 from frappe.query_builder.functions import Cast, Coalesce, Count, Max, Round, Sum
 from frappe.query_builder.terms import ValueWrapper
 from frappe.utils import getdate
+from pypika.terms import Function
 
 from ar_control.core.aging import (
 	DEFAULT_STAGES,
@@ -235,20 +237,41 @@ def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_p
 	basis_date = effective_due if basis is Basis.DUE_DATE else posting
 	amount = vouchers.outstanding * share
 	bucket_ranges = bucket_date_ranges(buckets, as_of)
+	stage_ranges = stage_date_ranges(stages, as_of)
+	if sales_person and group_by != "Sales Person":  # one voucher may join several sales persons
+		count = Count(vouchers.voucher_no).distinct()
+	else:
+		count = Count("*")
+	if group_by in ROLLED:
+		# each voucher's bucket and stage worked out once, the amounts summed per group, bucket
+		# and stage; then spread into columns per group (see _with_total)
+		key = {
+			"Customer": vouchers.party,
+			"Sales Person": person,
+			"Territory": customer.territory,
+			"Customer Group": customer.customer_group,
+		}[group_by]
+		key = Coalesce(key, "").as_("group_key")
+		bucket = _which(basis_date, bucket_ranges).as_("bucket")
+		stage = _which(effective_due, stage_ranges).as_("stage")
+		parts = query.select(
+			key,
+			bucket,
+			stage,
+			Sum(amount).as_("amount"),
+			count.as_("vouchers"),
+			Max(vouchers.mixed).as_("mixed"),
+		).groupby(key, bucket, stage)
+		return _with_total(parts, group_by, customer, len(bucket_ranges), len(stage_ranges), precision)
+
 	# each voucher is one row of the derived table: the voucher level needs no second grouping
 	# unless a sales-person filter joined several Sales Team rows to one voucher
 	flat = group_by == "Voucher" and not sales_person
-	rolled = group_by in ROLLED
 
 	def total(term, condition=None):
 		term = term if condition is None else Case().when(condition, term).else_(0)
-		if flat:
-			return term
-		if rolled:
-			return Cast(Round(Sum(term), precision), "CHAR")
-		return Sum(term)
+		return term if flat else Sum(term)
 
-	stage_ranges = stage_date_ranges(stages, as_of)
 	if flat:
 		# one voucher lies in one bucket and one stage: their numbers, not a column per amount
 		# (a third of the fields to read for each of many rows)
@@ -261,10 +284,7 @@ def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_p
 		sums = [total(amount).as_("outstanding")]
 		sums += [total(amount, in_range(basis_date, r)).as_(f"b{i}") for i, r in enumerate(bucket_ranges)]
 		sums += [total(amount, in_range(effective_due, r)).as_(f"s{i}") for i, r in enumerate(stage_ranges)]
-		if sales_person and group_by != "Sales Person":  # one voucher may join several sales persons
-			sums.append(Count(vouchers.voucher_no).distinct().as_("count"))
-		else:
-			sums.append(Count("*").as_("count"))
+		sums.append(count.as_("count"))
 
 	if group_by == "Voucher":
 		keys = [vouchers.voucher_no, vouchers.party]
@@ -285,8 +305,6 @@ def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_p
 	elif group_by == COMPANY:
 		query = query.select(ValueWrapper(company).as_("group_key"))
 	query = query.select(*sums, (vouchers.mixed if flat else Max(vouchers.mixed)).as_("mixed"))
-	if rolled:
-		return _with_total(query, group_by, vouchers, customer, person, sums)
 	if group_by == "Voucher":
 		# the customers' names, looked up once per voucher, after the grouping
 		grouped = query.as_("grouped")
@@ -305,20 +323,31 @@ def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_p
 	return query
 
 
-def _with_total(query, group_by, vouchers, customer, person, sums):
-	"""Group ``query`` by its one key, with the total row (``WITH ROLLUP``: key ``NULL``; a group
-	without a value has the key ``''``), the customers' names looked up once per group, in the
-	key's order with the total last: ``key, amounts..., count, name, mixed``."""
-	key = {
-		"Customer": vouchers.party,
-		"Sales Person": person,
-		"Territory": customer.territory,
-		"Customer Group": customer.customer_group,
-	}[group_by]
-	# grouped by its alias: MariaDB leaves an expression over a merged derived table out of the
-	# total row's NULLs (the total would carry the last group's key)
-	key = Coalesce(key, "").as_("group_key")
-	grouped = query.select(key).groupby(key).rollup(vendor="mysql").as_("grouped")
+def _with_total(parts, group_by, customer, bucket_count: int, stage_count: int, precision: int):
+	"""The sums per group, bucket and stage (``parts``) spread into one row per group, each
+	amount rounded and given as text, with the total row (``WITH ROLLUP``: key ``NULL``, rounded
+	once from the exact sums; a group without a value has the key ``''``), the customers' names
+	looked up once per group, in the key's order with the total last: ``key, outstanding, b0...,
+	s0..., count, name, mixed``."""
+	parts = parts.as_("parts")
+
+	def total(condition=None):
+		term = parts.amount if condition is None else Case().when(condition, parts.amount).else_(0)
+		return Cast(Round(Sum(term), precision), "CHAR")
+
+	sums = [
+		total().as_("outstanding"),
+		*(total(parts.bucket == number).as_(f"b{number}") for number in range(bucket_count)),
+		*(total(parts.stage == number).as_(f"s{number}") for number in range(stage_count)),
+		Sum(parts.vouchers).as_("count"),
+	]
+	grouped = (
+		frappe.qb.from_(parts)
+		.select(parts.group_key, *sums, Max(parts.mixed).as_("mixed"))
+		.groupby(parts.group_key)
+		.rollup(vendor="mysql")
+		.as_("grouped")
+	)
 	outer = frappe.qb.from_(grouped)
 	name = ValueWrapper(None)
 	if group_by == "Customer":
@@ -336,12 +365,33 @@ def _with_total(query, group_by, vouchers, customer, person, sums):
 	)
 
 
+class _Interval(Function):
+	"""MariaDB's ``INTERVAL(n, n1, n2, ...)``: how many of the ascending ``n1, n2, ...`` are at
+	most ``n``."""
+
+	def __init__(self, *terms):
+		super().__init__("INTERVAL", *terms)
+
+
 def _which(term, ranges):
-	"""The number of the range ``term`` lies in (the ranges partition every date)."""
-	case = Case()
-	for number, dates in enumerate(ranges):
-		case = case.when(in_range(term, dates), number)
-	return case
+	"""The number of the range the date ``term`` lies in. The ranges partition every date, the
+	latest first (:func:`~ar_control.core.aging.bucket_date_ranges`, :func:`~ar_control.core.aging.stage_date_ranges`),
+	so their first days alone tell the number: ``INTERVAL`` works ``term`` out once and searches
+	them, where a ``CASE`` over the ranges would work it out again for every range it tries."""
+	starts = [dates.first for dates in ranges[:-1]]
+	if not (
+		ranges[0].last is None
+		and ranges[-1].first is None
+		and all(later.first == earlier.last + timedelta(days=1) for later, earlier in pairwise(ranges))
+	):
+		raise ValueError("the ranges do not partition the dates, latest first")
+	days = ToDays(term)
+	return len(starts) - _Interval(days, *(ToDays(date_literal(start)) for start in reversed(starts)))
+
+
+class ToDays(Function):
+	def __init__(self, term):
+		super().__init__("TO_DAYS", term)
 
 
 def _flat(rows: list[tuple], bucket_count: int, quantum: Decimal) -> AgingResult:

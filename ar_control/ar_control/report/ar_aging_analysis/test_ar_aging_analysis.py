@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import frappe
 from erpnext.accounts.report.accounts_receivable.accounts_receivable import execute as erpnext_receivable
-from frappe.utils import flt, getdate
+from frappe.utils import add_days, flt, getdate
 
 from ar_control.ar_control.report.ar_aging_analysis.ar_aging_analysis import (
 	InvalidAgingFilterError,
@@ -107,10 +107,15 @@ class AgingLedgerCase(ARTestCase):
 		return [row for row in rows if row.get("party") in self.customers]
 
 	def ours(self, **filters):
-		_columns, rows, _message, _chart, _summary = aging_analysis(
-			{"company": COMPANY, "report_date": AS_OF, "customer_group": self.group, **filters}
-		)
-		return [row for row in rows if not row.get("is_total")], rows[-1]
+		return aging_rows(self.group, **filters)
+
+
+def aging_rows(group: str, **filters):
+	"""The app's rows for a customer group on AS_OF, and its total row."""
+	_columns, rows, _message, _chart, _summary = aging_analysis(
+		{"company": COMPANY, "report_date": AS_OF, "customer_group": group, **filters}
+	)
+	return [row for row in rows if not row.get("is_total")], rows[-1]
 
 
 def erpnext_totals(rows, bucket_count: int) -> dict:
@@ -229,3 +234,49 @@ class TestAgingGroups(AgingLedgerCase):
 		self.assertEqual(chart["data"]["labels"][0], "Not Due")
 		self.assertEqual(flt(sum(chart["data"]["datasets"][0]["values"]), 2), 11230.01)
 		self.assertEqual(flt(summary[0]["value"]), 11230.01)
+
+
+class TestBoundaryDays(ARTestCase):
+	"""Invoices falling due on each side of every bucket and stage boundary land where core's rule
+	puts them, at the customer level and at the voucher level, by due date and by posting date."""
+
+	def setUp(self):
+		self.group = make_customer_group("AR Aging Boundaries")
+		self.customer = make_customer("AR Aging Boundaries", customer_group=self.group)
+		as_of = getdate(AS_OF)
+		# ages (days past due) on both sides of 0, 30, 60 (the coordination period), 90 and 120
+		for number, age in enumerate((-1, 0, 1, 30, 31, 59, 60, 61, 90, 91, 120, 121)):
+			due = add_days(as_of, -age)
+			# a posting date 45 days before: by posting date the same ages move by 45 days
+			make_sales_invoice(self.customer, 100 + number, add_days(due, -45), due)
+
+	def tearDown(self):
+		frappe.db.rollback()
+
+	def test_every_boundary_day_lands_in_the_bucket_and_stage_of_the_core_rule(self):
+		items = open_items(COMPANY, AS_OF, [self.customer])
+		self.assertEqual(len(items), 12)
+		stage_fields = ("credit_period", "coordination_period", "clearing_period")
+		for basis in Basis:
+			core = age_items(items, getdate(AS_OF), Buckets((30, 60, 90, 120)), basis, Stages(60))[
+				self.customer
+			]
+			expected = [
+				core.outstanding,
+				core.not_due,
+				*core.buckets,
+				*core.stages,
+			]
+			for group_by in ("Customer", "Voucher"):
+				filters = {"ageing_based_on": basis.value, "range": "30, 60, 90, 120"}
+				filters["coordination_period_days"] = 60
+				rows, _total = aging_rows(self.group, group_by=group_by, **filters)
+				fields = ("outstanding", "not_due", *(f"range{i}" for i in range(1, 6)), *stage_fields)
+				got = [sum(Decimal(str(row[field])) for row in rows) for field in fields]
+				self.assertEqual(got, expected, f"{basis.value}, by {group_by}")
+				if group_by == "Voucher":  # each voucher in one bucket and one stage
+					for row in rows:
+						buckets = [row[field] for field in fields[1:7]]
+						stages = [row[field] for field in stage_fields]
+						self.assertEqual(sum(1 for amount in buckets if amount), 1, row["voucher_no"])
+						self.assertEqual(sum(1 for amount in stages if amount), 1, row["voucher_no"])
