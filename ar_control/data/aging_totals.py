@@ -34,8 +34,8 @@ from ar_control.core.aging import (
 	grand_total,
 	stage_date_ranges,
 )
-from ar_control.core.money import ZERO, round_money, to_decimal
-from ar_control.data.dimensions import date_literal, in_range, join_sales_team
+from ar_control.core.money import ZERO, round_money
+from ar_control.data.dimensions import date_literal, join_sales_team
 from ar_control.data.receivables import (
 	currency_precision,
 	open_items_query,
@@ -45,8 +45,6 @@ from ar_control.data.receivables import (
 
 GROUP_BY = ("Customer", "Sales Person", "Territory", "Customer Group", "Voucher")
 COMPANY = "Company"  # no grouping: one row, the company's total (for the workspace)
-# one key per group: the database rounds each group and adds the total row (WITH ROLLUP)
-ROLLED = ("Customer", "Sales Person", "Territory", "Customer Group")
 
 
 class Voucher(NamedTuple):
@@ -122,25 +120,9 @@ def aging_totals(
 		return _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_person, precision)
 
 	bucket_count = len(buckets.boundaries) + 1  # columns b1 ... (b0: not due)
-	if group_by in ROLLED:
-		return _rolled(run(build, as_dict=False), bucket_count)
-	if group_by == "Voucher" and not sales_person:
+	if group_by == "Voucher":
 		return _flat(run(build, as_dict=False), bucket_count, quantum)
-	rows = run(build)
-	exact, groups = [], []
-	for row in rows:
-		totals = AgingRow(
-			key=_voucher(row) if group_by == "Voucher" else (row.group_key or ""),
-			outstanding=to_decimal(row.outstanding),
-			not_due=to_decimal(row.b0),
-			buckets=tuple(to_decimal(row[f"b{i}"]) for i in range(1, bucket_count + 1)),
-			stages=tuple(to_decimal(row[f"s{i}"]) for i in range(3)),
-			count=row.count,
-		)
-		exact.append(totals)
-		groups.append(AgingGroup(_rounded(totals, quantum), row.get("name") or ""))
-	total = _rounded(grand_total(exact, bucket_count), quantum)
-	return AgingResult(groups, total)
+	return _rolled(run(build, as_dict=False), bucket_count)
 
 
 def _rolled(rows: list[tuple], bucket_count: int) -> AgingResult:
@@ -220,9 +202,10 @@ def _by_payment_terms(
 
 
 def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_person, precision: int):
-	"""The open vouchers summed per group, with each voucher's outstanding in "not due", one
-	bucket and one stage (see the module's docstring). A grouping by one key (:data:`ROLLED`)
-	gives each group rounded, as text, and the total row, as plain rows (see :func:`_rolled`)."""
+	"""The open vouchers with each one's outstanding in "not due" or one bucket, and in one stage
+	(see the module's docstring): at the voucher level one row per voucher with the numbers of
+	its bucket and stage (see :func:`_flat`); grouped by one key, each group rounded, as text, and
+	the total row (see :func:`_with_total` and :func:`_rolled`)."""
 	customer = frappe.qb.DocType("Customer").as_("customer")
 	query = frappe.qb.from_(vouchers)
 	if group_by in ("Territory", "Customer Group"):
@@ -238,89 +221,86 @@ def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_p
 	amount = vouchers.outstanding * share
 	bucket_ranges = bucket_date_ranges(buckets, as_of)
 	stage_ranges = stage_date_ranges(stages, as_of)
-	if sales_person and group_by != "Sales Person":  # one voucher may join several sales persons
-		count = Count(vouchers.voucher_no).distinct()
-	else:
-		count = Count("*")
-	if group_by in ROLLED:
-		# each voucher's bucket and stage worked out once, the amounts summed per group, bucket
-		# and stage; then spread into columns per group (see _with_total)
-		key = {
-			"Customer": vouchers.party,
-			"Sales Person": person,
-			"Territory": customer.territory,
-			"Customer Group": customer.customer_group,
-		}[group_by]
-		key = Coalesce(key, "").as_("group_key")
-		bucket = _which(basis_date, bucket_ranges).as_("bucket")
-		stage = _which(effective_due, stage_ranges).as_("stage")
-		parts = query.select(
-			key,
-			bucket,
-			stage,
-			Sum(amount).as_("amount"),
-			count.as_("vouchers"),
-			Max(vouchers.mixed).as_("mixed"),
-		).groupby(key, bucket, stage)
-		return _with_total(parts, group_by, customer, len(bucket_ranges), len(stage_ranges), precision)
-
-	# each voucher is one row of the derived table: the voucher level needs no second grouping
-	# unless a sales-person filter joined several Sales Team rows to one voucher
-	flat = group_by == "Voucher" and not sales_person
-
-	def total(term, condition=None):
-		term = term if condition is None else Case().when(condition, term).else_(0)
-		return term if flat else Sum(term)
-
-	if flat:
-		# one voucher lies in one bucket and one stage: their numbers, not a column per amount
-		# (a third of the fields to read for each of many rows)
-		sums = [
-			Cast(amount, "CHAR").as_("outstanding"),
-			_which(basis_date, bucket_ranges).as_("bucket"),
-			_which(effective_due, stage_ranges).as_("stage"),
-		]
-	else:
-		sums = [total(amount).as_("outstanding")]
-		sums += [total(amount, in_range(basis_date, r)).as_(f"b{i}") for i, r in enumerate(bucket_ranges)]
-		sums += [total(amount, in_range(effective_due, r)).as_(f"s{i}") for i, r in enumerate(stage_ranges)]
-		sums.append(count.as_("count"))
+	# each voucher's bucket and stage, worked out once
+	bucket = _which(basis_date, bucket_ranges)
+	stage = _which(effective_due, stage_ranges)
 
 	if group_by == "Voucher":
 		keys = [vouchers.voucher_no, vouchers.party]
 		voucher_type = voucher_type_of(vouchers)
-		if flat:
-			query = query.select(
-				voucher_type.as_("voucher_type"), *keys, vouchers.posting_date, due.as_("due_date")
+		if sales_person:
+			# the voucher joins the Sales Team rows of the persons in the filter: their shares,
+			# added up (one voucher, one bucket and one stage)
+			query = (
+				query.select(
+					Max(voucher_type).as_("voucher_type"),
+					*keys,
+					Max(vouchers.posting_date).as_("posting_date"),
+					Max(due).as_("due_date"),
+					Cast(Sum(amount), "CHAR").as_("outstanding"),
+					Max(bucket).as_("bucket"),
+					Max(stage).as_("stage"),
+					Max(vouchers.mixed).as_("mixed"),
+				)
+				.groupby(vouchers.account, *keys)
+				.orderby(vouchers.party)
+				.orderby(Max(posting))
 			)
-			query = query.orderby(vouchers.party).orderby(posting)
 		else:
-			query = query.select(
-				Max(voucher_type).as_("voucher_type"),
-				*keys,
-				Max(vouchers.posting_date).as_("posting_date"),
-				Max(due).as_("due_date"),
-			).groupby(vouchers.account, *keys)
-			query = query.orderby(vouchers.party).orderby(Max(posting))
-	elif group_by == COMPANY:
-		query = query.select(ValueWrapper(company).as_("group_key"))
-	query = query.select(*sums, (vouchers.mixed if flat else Max(vouchers.mixed)).as_("mixed"))
-	if group_by == "Voucher":
-		# the customers' names, looked up once per voucher, after the grouping
+			# each voucher is one row of the derived table: no second grouping
+			query = (
+				query.select(
+					voucher_type.as_("voucher_type"),
+					*keys,
+					vouchers.posting_date,
+					due.as_("due_date"),
+					Cast(amount, "CHAR").as_("outstanding"),
+					bucket.as_("bucket"),
+					stage.as_("stage"),
+					vouchers.mixed.as_("mixed"),
+				)
+				.orderby(vouchers.party)
+				.orderby(posting)
+			)
+		# the customers' names, looked up once per voucher; plain rows (see _flat), mixed last
 		grouped = query.as_("grouped")
-		query = frappe.qb.from_(grouped).left_join(customer).on(customer.name == grouped.party)
-		if flat:  # plain rows (see _flat): mixed last
-			columns = ("voucher_type", "voucher_no", "party", "posting_date", "due_date", "outstanding")
-			query = query.select(
+		columns = ("voucher_type", "voucher_no", "party", "posting_date", "due_date", "outstanding")
+		return (
+			frappe.qb.from_(grouped)
+			.left_join(customer)
+			.on(customer.name == grouped.party)
+			.select(
 				*(grouped[column] for column in columns),
 				grouped.bucket,
 				grouped.stage,
 				customer.customer_name.as_("name"),
 				grouped.mixed,
 			)
-		else:
-			query = query.select(grouped.star, customer.customer_name.as_("name"))
-	return query
+		)
+
+	# the amounts summed per group, bucket and stage; then spread into columns (see _with_total)
+	key = {
+		"Customer": vouchers.party,
+		"Sales Person": person,
+		"Territory": customer.territory,
+		"Customer Group": customer.customer_group,
+		COMPANY: ValueWrapper(company),
+	}[group_by]
+	key = Coalesce(key, "").as_("group_key")
+	if sales_person and group_by != "Sales Person":  # one voucher may join several sales persons
+		count = Count(vouchers.voucher_no).distinct()
+	else:
+		count = Count("*")
+	bucket, stage = bucket.as_("bucket"), stage.as_("stage")
+	parts = query.select(
+		key,
+		bucket,
+		stage,
+		Sum(amount).as_("amount"),
+		count.as_("vouchers"),
+		Max(vouchers.mixed).as_("mixed"),
+	).groupby(key, bucket, stage)
+	return _with_total(parts, group_by, customer, len(bucket_ranges), len(stage_ranges), precision)
 
 
 def _with_total(parts, group_by, customer, bucket_count: int, stage_count: int, precision: int):
@@ -395,7 +375,7 @@ class ToDays(Function):
 
 
 def _flat(rows: list[tuple], bucket_count: int, quantum: Decimal) -> AgingResult:
-	"""The flat voucher level (see :func:`_grouped`): each voucher's outstanding, rounded, in its
+	"""The voucher level (see :func:`_grouped`): each voucher's outstanding, rounded, in its
 	bucket (or "not due") and its stage, nothing elsewhere; the total is the exact sum of the
 	vouchers, rounded once. The amounts come as text: a ``Decimal`` without a float."""
 	groups = []
@@ -418,16 +398,6 @@ def _flat(rows: list[tuple], bucket_count: int, quantum: Decimal) -> AgingResult
 		"Total", outstanding_sum, column_sums[0], tuple(column_sums[1:]), tuple(stage_sums), len(groups)
 	)
 	return AgingResult(groups, _rounded(total, quantum))
-
-
-def _voucher(row) -> Voucher:
-	return Voucher(
-		row.voucher_type,
-		row.voucher_no,
-		row.party,
-		getdate(row.posting_date) if row.posting_date else None,
-		getdate(row.due_date) if row.due_date else None,
-	)
 
 
 def _rounded(row: AgingRow, quantum: Decimal) -> AgingRow:
