@@ -18,6 +18,8 @@ from ar_control.core.aging import (
 	make_buckets,
 	overdue_amount,
 	parse_buckets,
+	range_number,
+	range_starts,
 	settle_oldest_first,
 	split_by_payment_terms,
 	split_item,
@@ -204,6 +206,36 @@ def test_date_ranges_partition_dates_exactly_as_the_age_rules_do(bounds, coordin
 	assert bucket_hits == [0 if index is None else index + 1]
 	stage_hits = [i for i, r in enumerate(stage_date_ranges(stages, AS_OF)) if basis in r]
 	assert stage_hits == [stages.index((AS_OF - basis).days)]
+
+
+@given(
+	bounds=boundaries,
+	coordination=st.integers(min_value=1, max_value=365),
+	offset=st.integers(min_value=-1000, max_value=1000),
+)
+def test_the_first_days_of_the_ranges_tell_the_range_of_a_date(bounds, coordination, offset):
+	"""What the database's INTERVAL over the ranges' first days gives is the range the date is in."""
+	day = AS_OF + timedelta(days=offset)
+	for ranges in (
+		bucket_date_ranges(make_buckets(bounds), AS_OF),
+		stage_date_ranges(Stages(coordination), AS_OF),
+	):
+		starts = range_starts(ranges)
+		assert list(starts) == sorted(starts)
+		assert [i for i, dates in enumerate(ranges) if day in dates] == [range_number(day, starts)]
+
+
+def test_range_starts_refuse_ranges_that_are_no_partition():
+	june, july = date(2026, 6, 1), date(2026, 7, 1)
+	for ranges in (
+		(DateRange(july, None), DateRange(None, date(2026, 6, 29))),  # a day missing
+		(DateRange(july, None), DateRange(None, july)),  # a day in both
+		(DateRange(None, june), DateRange(july, None)),  # the oldest first
+		(DateRange(july, date(2026, 7, 31)), DateRange(None, date(2026, 6, 30))),  # a last day
+		(),
+	):
+		with pytest.raises(ValueError):
+			range_starts(ranges)
 
 
 def test_bucket_boundaries_and_stages_stay_within_the_calendar():

@@ -19,6 +19,7 @@ The seed documents split collection into three stages by days past the due date:
 
 from __future__ import annotations
 
+import bisect
 import enum
 import itertools
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -215,6 +216,27 @@ def stage_date_ranges(stages: Stages, as_of: date) -> tuple[DateRange, DateRange
 		DateRange(limit, as_of - timedelta(days=1)),
 		DateRange(None, limit - timedelta(days=1)),
 	)
+
+
+def range_starts(ranges: Sequence[DateRange]) -> tuple[date, ...]:
+	"""The first days of ``ranges``, oldest first, when the ranges partition every date with the
+	latest range first (as :func:`bucket_date_ranges` and :func:`stage_date_ranges` make them):
+	the oldest range has no first day and is left out. They alone tell which range a date lies in
+	(:func:`range_number`), which the database works out with ``INTERVAL``. Raises ``ValueError``
+	for ranges that are no such partition."""
+	contiguous = all(
+		earlier.last is not None and later.first == earlier.last + timedelta(days=1)
+		for later, earlier in itertools.pairwise(ranges)
+	)
+	if not (ranges and ranges[0].last is None and ranges[-1].first is None and contiguous):
+		raise ValueError("the ranges do not partition the dates, latest first")
+	return tuple(dates.first for dates in reversed(ranges[:-1]))
+
+
+def range_number(day: date, starts: Sequence[date]) -> int:
+	"""The number of the range ``day`` lies in (0: the latest), from :func:`range_starts`: the
+	ranges after those whose first day is at most ``day``."""
+	return len(starts) - bisect.bisect_right(starts, day)
 
 
 def age(item: OpenItem, as_of: date, basis: Basis) -> int:

@@ -12,9 +12,8 @@ derive from the boundaries. Python receives one row per group, never one per inv
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-from itertools import pairwise
 from typing import NamedTuple
 
 import frappe
@@ -32,6 +31,7 @@ from ar_control.core.aging import (
 	Stages,
 	bucket_date_ranges,
 	grand_total,
+	range_starts,
 	stage_date_ranges,
 )
 from ar_control.core.money import ZERO, round_money
@@ -228,40 +228,23 @@ def _grouped(vouchers, company, as_of, buckets, basis, stages, group_by, sales_p
 	if group_by == "Voucher":
 		keys = [vouchers.voucher_no, vouchers.party]
 		voucher_type = voucher_type_of(vouchers)
+		# each voucher is one row of the derived table; with a sales-person filter it joins the
+		# Sales Team rows of the persons in the filter, whose shares are added up (one voucher,
+		# one bucket and one stage)
+		per_voucher = Max if sales_person else _itself
+		query = query.select(
+			per_voucher(voucher_type).as_("voucher_type"),
+			*keys,
+			per_voucher(vouchers.posting_date).as_("posting_date"),
+			per_voucher(due).as_("due_date"),
+			Cast(Sum(amount) if sales_person else amount, "CHAR").as_("outstanding"),
+			per_voucher(bucket).as_("bucket"),
+			per_voucher(stage).as_("stage"),
+			per_voucher(vouchers.mixed).as_("mixed"),
+		)
 		if sales_person:
-			# the voucher joins the Sales Team rows of the persons in the filter: their shares,
-			# added up (one voucher, one bucket and one stage)
-			query = (
-				query.select(
-					Max(voucher_type).as_("voucher_type"),
-					*keys,
-					Max(vouchers.posting_date).as_("posting_date"),
-					Max(due).as_("due_date"),
-					Cast(Sum(amount), "CHAR").as_("outstanding"),
-					Max(bucket).as_("bucket"),
-					Max(stage).as_("stage"),
-					Max(vouchers.mixed).as_("mixed"),
-				)
-				.groupby(vouchers.account, *keys)
-				.orderby(vouchers.party)
-				.orderby(Max(posting))
-			)
-		else:
-			# each voucher is one row of the derived table: no second grouping
-			query = (
-				query.select(
-					voucher_type.as_("voucher_type"),
-					*keys,
-					vouchers.posting_date,
-					due.as_("due_date"),
-					Cast(amount, "CHAR").as_("outstanding"),
-					bucket.as_("bucket"),
-					stage.as_("stage"),
-					vouchers.mixed.as_("mixed"),
-				)
-				.orderby(vouchers.party)
-				.orderby(posting)
-			)
+			query = query.groupby(vouchers.account, *keys)
+		query = query.orderby(vouchers.party).orderby(per_voucher(posting))
 		# the customers' names, looked up once per voucher; plain rows (see _flat), mixed last
 		grouped = query.as_("grouped")
 		columns = ("voucher_type", "voucher_no", "party", "posting_date", "due_date", "outstanding")
@@ -345,6 +328,10 @@ def _with_total(parts, group_by, customer, bucket_count: int, stage_count: int, 
 	)
 
 
+def _itself(term):
+	return term
+
+
 class _Interval(Function):
 	"""MariaDB's ``INTERVAL(n, n1, n2, ...)``: how many of the ascending ``n1, n2, ...`` are at
 	most ``n``."""
@@ -353,25 +340,17 @@ class _Interval(Function):
 		super().__init__("INTERVAL", *terms)
 
 
-def _which(term, ranges):
-	"""The number of the range the date ``term`` lies in. The ranges partition every date, the
-	latest first (:func:`~ar_control.core.aging.bucket_date_ranges`, :func:`~ar_control.core.aging.stage_date_ranges`),
-	so their first days alone tell the number: ``INTERVAL`` works ``term`` out once and searches
-	them, where a ``CASE`` over the ranges would work it out again for every range it tries."""
-	starts = [dates.first for dates in ranges[:-1]]
-	if not (
-		ranges[0].last is None
-		and ranges[-1].first is None
-		and all(later.first == earlier.last + timedelta(days=1) for later, earlier in pairwise(ranges))
-	):
-		raise ValueError("the ranges do not partition the dates, latest first")
-	days = ToDays(term)
-	return len(starts) - _Interval(days, *(ToDays(date_literal(start)) for start in reversed(starts)))
-
-
-class ToDays(Function):
+class _ToDays(Function):
 	def __init__(self, term):
 		super().__init__("TO_DAYS", term)
+
+
+def _which(term, ranges):
+	"""The number of the range the date ``term`` lies in, as :func:`~ar_control.core.aging.range_number`
+	tells it: ``INTERVAL`` works ``term`` out once and searches the ranges' first days, where a
+	``CASE`` over the ranges would work it out again for every range it tries."""
+	starts = range_starts(ranges)
+	return len(starts) - _Interval(_ToDays(term), *(_ToDays(date_literal(start)) for start in starts))
 
 
 def _flat(rows: list[tuple], bucket_count: int, quantum: Decimal) -> AgingResult:
@@ -385,12 +364,10 @@ def _flat(rows: list[tuple], bucket_count: int, quantum: Decimal) -> AgingResult
 		amount = round_money(exact, quantum)
 		columns, stages = [ZERO] * (bucket_count + 1), [ZERO] * 3
 		outstanding_sum += exact
-		if bucket is not None:
-			columns[bucket] = amount
-			column_sums[bucket] += exact
-		if stage is not None:
-			stages[stage] = amount
-			stage_sums[stage] += exact
+		columns[bucket] = amount
+		column_sums[bucket] += exact
+		stages[stage] = amount
+		stage_sums[stage] += exact
 		key = Voucher(voucher_type, voucher_no, party, posting_date or None, due_date or None)
 		row = AgingRow(key, amount, columns[0], tuple(columns[1:]), tuple(stages), 1)
 		groups.append(AgingGroup(row, name or ""))
